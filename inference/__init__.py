@@ -1,0 +1,1 @@
+"""The Tidepool world model and its worker runtime. Nothing in here imports Django."""

@@ -1,0 +1,1 @@
+"""Checks on everything users type or upload, flags, reports and the moderator queue."""

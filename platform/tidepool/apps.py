@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TidepoolConfig(AppConfig):
+    name = "tidepool"
+    verbose_name = "Tidepool"

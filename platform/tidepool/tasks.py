@@ -1,0 +1,55 @@
+"""Enqueueing background work.
+
+With a broker (REDIS_URL set) tasks go to Celery workers. Without one, the embedded
+default runs them on a small thread pool inside the web process, so clip renders and
+thumbnails still happen in the background with nothing to install. Either way a task
+is only enqueued once the surrounding transaction commits.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from celery import Task
+from django.conf import settings
+from django.db import close_old_connections, transaction
+
+log = logging.getLogger(__name__)
+_executor: ThreadPoolExecutor | None = None
+
+
+def _embedded_executor() -> ThreadPoolExecutor:
+    global _executor
+    if _executor is None:
+        _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tidepool-task")
+    return _executor
+
+
+def _run_embedded(task: Task, args: tuple[Any, ...]) -> None:
+    try:
+        task.apply(args=args, throw=True)
+    except Exception:
+        log.exception("Background task %s%r failed", task.name, args)
+    finally:
+        close_old_connections()
+
+
+def enqueue(task: Task, *args: Any) -> None:
+    """Send `task(*args)` to the workers once the current transaction commits."""
+
+    def send() -> None:
+        if settings.CELERY_BROKER_URL:
+            task.apply_async(args=args)
+        else:
+            future: Future[None] = _embedded_executor().submit(_run_embedded, task, args)
+            future.add_done_callback(lambda f: f.exception())
+
+    transaction.on_commit(send)
+
+
+def wait_for_embedded_tasks() -> None:
+    """Block until the embedded pool has drained (used by tests and the seed command)."""
+    if _executor is not None:
+        _executor.submit(lambda: None).result()

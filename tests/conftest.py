@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def creator(db):
+    return UserFactory(username="alice")
+
+
+@pytest.fixture
+def stranger(db):
+    return UserFactory(username="mallory")
+
+
+@pytest.fixture
+def creator_client(creator) -> Client:
+    client = Client()
+    client.force_login(creator)
+    return client
+
+
+@pytest.fixture
+def stranger_client(stranger) -> Client:
+    client = Client()
+    client.force_login(stranger)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

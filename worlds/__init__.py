@@ -1,0 +1,1 @@
+"""Worlds, snapshots, remixes, play sessions, clips, sharing and the gallery."""

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from worlds import selectors, services
+from worlds.forms import PublishForm, WorldForm
+
+
+def _add_errors(form: WorldForm | PublishForm, error: ValidationError) -> None:
+    errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for field, field_messages in errors.items():
+        target = field if field in form.fields else None
+        for message in field_messages:
+            form.add_error(target, message)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    worlds = selectors.world_list_public(limit=24)
+    return render(request, "worlds/home.html", {"worlds": worlds})
+
+
+@login_required
+def world_create(request: HttpRequest) -> HttpResponse:
+    form = WorldForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            world = services.world_create(owner=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Your world is being prepared.")
+            return redirect(world)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "worlds/create.html", {"form": form}, status=status)
+
+
+def world_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    world = selectors.world_get_visible(slug=slug, viewer=request.user)
+    is_owner = request.user.is_authenticated and world.owner_id == request.user.pk
+    context = {
+        "world": world,
+        "is_owner": is_owner,
+        "snapshots": selectors.snapshot_list_visible(world=world, viewer=request.user)[:24],
+        "lineage": selectors.world_lineage(world=world, viewer=request.user),
+        "attribution": selectors.world_attribution(world=world, viewer=request.user),
+        "publish_form": PublishForm(initial={"visibility": world.visibility}) if is_owner else None,
+    }
+    return render(request, "worlds/detail.html", context)
+
+
+@require_POST
+def world_remix(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        messages.info(request, "Sign up or log in to remix this world.")
+        return redirect(f"/accounts/login/?next=/w/{slug}/")
+    world = selectors.world_get_visible(slug=slug, viewer=request.user)
+    snapshot_slug = request.POST.get("snapshot", "")
+    snapshot = (
+        selectors.snapshot_get_visible(world=world, slug=snapshot_slug, viewer=request.user)
+        if snapshot_slug
+        else None
+    )
+    remix = services.world_remix(world=world, snapshot=snapshot, user=request.user)
+    messages.success(request, f"You remixed {world.title}. This copy is yours.")
+    return redirect(remix)
+
+
+@login_required
+@require_POST
+def world_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    world = selectors.world_get_visible(slug=slug, viewer=request.user)
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        snapshot_slug = form.cleaned_data["snapshot"]
+        snapshot = (
+            selectors.snapshot_get_visible(world=world, slug=snapshot_slug, viewer=request.user)
+            if snapshot_slug
+            else None
+        )
+        try:
+            services.world_publish(
+                world=world,
+                user=request.user,
+                visibility=form.cleaned_data["visibility"],
+                snapshot=snapshot,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"The world is now {world.get_visibility_display().lower()}.")
+    else:
+        messages.error(request, "Choose private, unlisted or public.")
+    return redirect(world)
+
+
+@login_required
+@require_POST
+def world_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    world = selectors.world_get_visible(slug=slug, viewer=request.user)
+    services.world_delete(world=world, user=request.user)
+    messages.success(request, "The world was deleted. Remixes of it keep working.")
+    return redirect("profile", username=request.user.get_username())
