@@ -1,0 +1,233 @@
+"""48 kHz stereo sound synthesised from the state and its events, one chunk per tick.
+
+Every sample is a pure function of (seed, absolute sample index, state), so chunks join
+without seams and a restored state sounds identical. numpy float64, then int16.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from inference.camera import Pose
+from inference.rng import hash01, nhash
+from inference.state import PLAYER_ID, WorldState
+
+RATE = 48_000
+TICK_HZ = 30
+CHUNK = RATE // TICK_HZ  # 1600 samples
+_PAD = 1024  # history samples for the filters
+
+
+def _box(x: np.ndarray, k: int) -> np.ndarray:
+    """Moving average of length k, output aligned to the end of x (len(x) - k + 1)."""
+    c = np.cumsum(np.concatenate(([0.0], x)))
+    return (c[k:] - c[:-k]) / k
+
+
+def _noise(n0: int, n: int, seed: int, salt: int) -> np.ndarray:
+    return nhash(np.arange(n0, n0 + n, dtype=np.int64), seed, salt)
+
+
+def _lowpass(n0: int, seed: int, salt: int, k: int) -> np.ndarray:
+    """Noise low-passed with two box filters, length CHUNK."""
+    raw = _noise(n0 - 2 * k, CHUNK + 2 * k, seed, salt)
+    once = _box(raw, k)
+    return _box(once, k)[-CHUNK:] * math.sqrt(k) * 1.2
+
+
+def _env(t: np.ndarray, dur: float, attack: float = 0.01) -> np.ndarray:
+    a = np.clip(t / attack, 0, 1)
+    r = np.clip((dur - t) / (dur * 0.4), 0, 1)
+    return a * r
+
+
+def voice(sound: str, t: np.ndarray, noise: np.ndarray, dist_s: float = 0.0) -> np.ndarray:
+    """Mono synthesis of one sound at local times t (seconds, may be < 0 -> silent)."""
+    on = (t >= 0).astype(np.float64)
+    t = np.maximum(t, 0.0)
+    two_pi = 2 * math.pi
+    if sound == "meow":
+        d = 0.7
+        ph = two_pi * (480 * t + 260 * d / math.pi * (1 - np.cos(math.pi * t / d)))
+        s = np.sin(ph) + 0.5 * np.sin(2 * ph) + 0.25 * np.sin(3 * ph)
+        return on * 0.35 * s * np.sqrt(np.clip(np.sin(math.pi * np.clip(t / d, 0, 1)), 0, 1))
+    if sound == "bark":
+        s = np.tanh(3 * np.sin(two_pi * (320 - 200 * t) * t)) + 0.4 * noise
+        return on * 0.5 * s * np.exp(-t * 10) * (t < 0.35)
+    if sound == "neigh":
+        ph = two_pi * (700 * t - 150 * t * t) - 40 / 12 * np.cos(two_pi * 12 * t)
+        return on * 0.3 * np.sin(ph) * _env(t, 1.1, 0.05)
+    if sound == "chirp":
+        s = np.sin(two_pi * (3000 * t + 4000 * t * t))
+        return on * 0.15 * s * _env(t, 0.25, 0.01)
+    if sound == "horn":
+        s = np.tanh(2 * np.sin(two_pi * 400 * t)) + np.tanh(2 * np.sin(two_pi * 500 * t))
+        return on * 0.22 * s * _env(t, 0.6, 0.02)
+    if sound == "moo":
+        ph = two_pi * (125 * t - 10 * t * t)
+        s = sum(np.sin(k * ph) / k for k in range(1, 6))
+        return on * 0.35 * s * _env(t, 1.2, 0.15)
+    if sound in ("baa", "bleat"):
+        f = 350 if sound == "baa" else 520
+        s = np.sin(two_pi * f * t) * (0.6 + 0.4 * np.sin(two_pi * 22 * t))
+        return on * 0.3 * s * _env(t, 0.8 if sound == "baa" else 0.6, 0.03)
+    if sound in ("yip", "squeak"):
+        f = 900 if sound == "yip" else 2200
+        return on * 0.25 * np.sin(two_pi * f * t * (1 + t)) * _env(t, 0.3, 0.005)
+    if sound == "growl":
+        return on * 0.5 * noise * (0.5 + 0.5 * np.sin(two_pi * 70 * t)) * _env(t, 1.0, 0.1)
+    if sound == "roar":
+        ph = two_pi * (140 * t - 20 * t * t)
+        s = 0.6 * noise + np.tanh(2 * np.sin(ph))
+        return on * 0.45 * s * _env(t, 1.6, 0.1)
+    if sound == "beep":
+        return on * 0.2 * np.sin(two_pi * 880 * t) * ((t % 0.2) < 0.12) * (t < 0.4)
+    if sound == "flutter":
+        return on * 0.08 * noise * (np.sin(two_pi * 20 * t) > 0) * _env(t, 0.3)
+    if sound == "burner":
+        return on * 0.35 * noise * _env(t, 1.2, 0.1)
+    if sound == "foghorn":
+        ph = two_pi * 110 * t
+        s = sum(np.sin(k * ph) / k for k in range(1, 7))
+        return on * 0.35 * s * _env(t, 1.6, 0.2)
+    if sound == "bell":
+        s = np.sin(two_pi * 2000 * t) + 0.6 * np.sin(two_pi * 2670 * t)
+        return on * 0.18 * s * np.exp(-t * 6)
+    if sound == "voice":
+        ph = two_pi * (190 + 20 * np.sin(two_pi * 3 * t)) * t
+        s = np.sin(ph) + 0.5 * np.sin(2 * ph) + 0.3 * np.sin(3 * ph)
+        return on * 0.2 * s * _env(t, 0.5, 0.05)
+    if sound == "footstep":
+        return on * 0.45 * noise * np.exp(-t * 45) + on * 0.3 * np.sin(two_pi * 90 * t) * np.exp(
+            -t * 30
+        )
+    if sound in ("jump", "land"):
+        return on * 0.35 * np.sin(two_pi * (90 if sound == "land" else 140) * t) * np.exp(-t * 22)
+    if sound == "thunder":
+        crack = noise * np.exp(-t * 9) * max(0.0, 1.0 - dist_s / 6.0)
+        return on * (0.9 * crack + 0.0)
+    return np.zeros_like(t)
+
+
+def _ambience(state: WorldState, n0: int) -> np.ndarray:
+    """-> [CHUNK, 2]."""
+    sc, seed = state.scene, state.seed
+    t = (n0 + np.arange(CHUNK)) / RATE
+    out = np.zeros((CHUNK, 2))
+    wind_level = {"snow_mountains": 0.5, "desert": 0.35, "coast": 0.2, "volcanic": 0.2}.get(
+        sc.biome, 0.12
+    )
+    if sc.weather in ("storm", "snow"):
+        wind_level += 0.25
+    gust = 0.6 + 0.4 * np.sin(2 * math.pi * t / 7.3 + seed % 7)
+    for ch in range(2):
+        out[:, ch] += wind_level * 0.35 * _lowpass(n0, seed, 10 + ch, 48) * gust
+    if sc.weather in ("rain", "storm"):
+        lvl = 0.12 if sc.weather == "rain" else 0.18
+        for ch in range(2):
+            raw = _noise(n0 - 8, CHUNK + 8, seed, 20 + ch)
+            out[:, ch] += lvl * (raw[8:] - _box(raw, 9))
+    if sc.biome in ("city", "night_city"):
+        for ch in range(2):
+            lo = _lowpass(n0, seed, 30 + ch, 24) - _lowpass(n0, seed, 32 + ch, 160)
+            out[:, ch] += 0.12 * lo + 0.08 * _lowpass(n0, seed, 34 + ch, 300)
+        if sc.biome == "night_city":
+            out += 0.02 * np.sin(2 * math.pi * 60 * t)[:, None]
+    if sc.biome == "coast":
+        swell = 0.5 - 0.5 * np.cos(2 * math.pi * t / 7.0)
+        for ch in range(2):
+            out[:, ch] += 0.35 * _lowpass(n0, seed, 40 + ch, 60) * swell**2
+    if sc.biome == "volcanic":
+        for ch in range(2):
+            out[:, ch] += 0.5 * _lowpass(n0, seed, 50, 400 + 20 * ch)
+    day = sc.time_of_day != "night"
+    calm = sc.weather in ("clear", "fog")
+    if sc.biome in ("meadow", "forest", "coast") and calm:
+        if day:  # birdsong: a chirp in some 0.3 s slots
+            slot = (n0 + np.arange(CHUNK)) // (RATE * 3 // 10)
+            for s in np.unique(slot):
+                if hash01(seed, int(s), 61) < 0.35:
+                    ts = (n0 + np.arange(CHUNK) - int(s) * (RATE * 3 // 10)) / RATE
+                    f = 2500 + 2500 * hash01(seed, int(s), 62)
+                    ch = np.sin(2 * math.pi * (f * ts + 3000 * ts * ts)) * _env(ts, 0.12, 0.01)
+                    pan = hash01(seed, int(s), 63)
+                    out[:, 0] += 0.06 * ch * (1 - pan)
+                    out[:, 1] += 0.06 * ch * pan
+        else:  # crickets
+            gate = (np.sin(2 * math.pi * 28 * t) > 0.3) * (np.sin(2 * math.pi * 0.7 * t) > -0.2)
+            out += (0.02 * np.sin(2 * math.pi * 4400 * t) * gate)[:, None]
+    return out * 2.0
+
+
+_MUSIC = {
+    "painterly": (261.6, (0, 4, 7, 11)),
+    "film80s": (220.0, (0, 3, 7, 10)),
+    "noir": (196.0, (0, 3, 6, 10)),
+    "pixel": (329.6, (0, 4, 7, 12)),
+    "watercolor": (293.7, (0, 5, 7, 9)),
+    "cyberpunk": (110.0, (0, 3, 7, 10)),
+    "sepia": (246.9, (0, 4, 7, 9)),
+    "realistic": (246.9, (0, 4, 7, 11)),
+}
+
+
+def _music(state: WorldState, n0: int) -> np.ndarray:
+    root, steps = _MUSIC.get(state.scene.style, _MUSIC["realistic"])
+    t = (n0 + np.arange(CHUNK)) / RATE
+    pad = sum(np.sin(2 * math.pi * root * 2 ** (s / 12) * t) for s in steps[:3]) / 3
+    pad *= 0.05 * (0.7 + 0.3 * np.sin(2 * math.pi * t / 8.0))
+    beat = np.floor(t * 4).astype(np.int64)  # sixteenth-ish notes at 60 bpm
+    idx = np.array([int(hash01(state.seed, int(b), 71) * len(steps)) for b in np.unique(beat)])
+    note = idx[beat - beat[0]] if len(idx) else np.zeros_like(beat)
+    f = root * 2.0 * 2 ** (np.array(steps)[note] / 12)
+    tb = t * 4 - beat
+    arp = 0.04 * np.sin(2 * math.pi * f * t) * np.exp(-tb * 5)
+    return (pad + arp)[:, None] * np.ones((1, 2))
+
+
+def synth_chunk(state: WorldState, pose: Pose) -> np.ndarray:
+    """The audio chunk for the state's current tick -> int16 [1600, 2]."""
+    n0 = state.tick * CHUNK
+    out = _ambience(state, n0)
+    if state.scene.music:
+        out += _music(state, n0)
+    yaw = math.radians(pose.yaw)
+    for i, ev in enumerate(state.events):
+        snd = ev.get("sound")
+        if not snd or ev["tick"] > state.tick or ev.get("until", 0) < state.tick:
+            continue
+        e0 = ev["tick"] * CHUNK
+        tl = (n0 - e0 + np.arange(CHUNK)) / RATE
+        salt = 1000 + (ev["tick"] * 31 + i) % 100_000
+        nz = _noise(n0 - e0, CHUNK, state.seed, salt)
+        gain, pan = 1.0, 0.5
+        src = _source(state, ev)
+        if src is not None:
+            dx, dz = src[0] - pose.x, src[1] - pose.z
+            d = math.hypot(dx, dz)
+            gain = 1.0 / (1.0 + d / 6.0)
+            side = dx * math.cos(yaw) - dz * math.sin(yaw)
+            pan = 0.5 + 0.45 * max(-1.0, min(1.0, side / max(d, 1e-3)))
+        if snd == "thunder":
+            dist_s = ev.get("distance_m", 1000.0) / 343.0
+            rumble = _lowpass(n0, state.seed, salt, 200) * np.exp(-np.maximum(tl, 0) * 0.9)
+            mono = voice(snd, tl, nz, dist_s) + 1.2 * rumble * (tl >= 0) * min(
+                1.0, 1.5 / (1 + dist_s / 4)
+            )
+        else:
+            mono = voice(snd, tl, nz)
+        out[:, 0] += mono * gain * (1.0 - pan) * 2 * 0.7
+        out[:, 1] += mono * gain * pan * 2 * 0.7
+    out = np.tanh(out * 0.9)
+    return np.round(out * 30000).astype(np.int16)
+
+
+def _source(state: WorldState, ev: dict[str, Any]) -> tuple[float, float] | None:
+    eid = ev.get("entity")
+    if eid is None or eid == PLAYER_ID:
+        return None
+    e = state.entity(eid)
+    return (e.x, e.z) if e is not None else None

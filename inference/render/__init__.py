@@ -1,0 +1,1 @@
+"""The batched torch renderer: heightfield terrain, sky, weather, sprites, style pass."""

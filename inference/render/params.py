@@ -1,0 +1,14 @@
+"""Small per-frame parameter tensors, uploaded without stalling an accelerator's queue."""
+
+from __future__ import annotations
+
+import torch
+
+
+def dev_tensor(values: object, device: torch.device) -> torch.Tensor:
+    """torch.tensor(values) on `device`; on CUDA via pinned memory and a non-blocking copy,
+    so it does not wait for the kernels already queued."""
+    t = torch.tensor(values, dtype=torch.float32)
+    if device.type == "cpu":
+        return t
+    return t.pin_memory().to(device, non_blocking=True)

@@ -1,0 +1,49 @@
+"""Counter-based hashing: every random number is a pure function of (seed, counters).
+
+Nothing keeps hidden generator state, so a snapshot only needs the seed, the tick and
+the explicit counters in the state to reproduce every draw bit-exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+_M32 = 0xFFFFFFFF
+
+
+def hash_u32(*parts: int) -> int:
+    """Mix integers into one 32-bit hash (pure Python, exact everywhere)."""
+    h = 0x9E3779B9
+    for p in parts:
+        h = (h ^ (int(p) & _M32)) & _M32
+        h = (h * 0x85EBCA6B) & _M32
+        h ^= h >> 13
+        h = (h * 0xC2B2AE35) & _M32
+        h ^= h >> 16
+    return h
+
+
+def hash01(*parts: int) -> float:
+    """A uniform float in [0, 1) from integers."""
+    return hash_u32(*parts) / 4294967296.0
+
+
+def thash(x: torch.Tensor, z: torch.Tensor, seed: int, salt: int = 0) -> torch.Tensor:
+    """Lattice hash of integer tensors -> float32 in [0, 1). Works on CPU and CUDA, exactly."""
+    s = hash_u32(seed, salt)
+    h = (x.to(torch.int64) * 374761393 + z.to(torch.int64) * 668265263 + s) & _M32
+    h = ((h ^ (h >> 13)) * 1274126177) & _M32
+    h = ((h ^ (h >> 16)) * 0x45D9F3B) & _M32
+    h = h ^ (h >> 15)
+    return (h & 0xFFFFFF).to(torch.float32) * (1.0 / 16777216.0)
+
+
+def nhash(idx: np.ndarray, seed: int, salt: int = 0) -> np.ndarray:
+    """Hash of an int64 numpy array -> float64 in [-1, 1). Used for audio noise."""
+    s = hash_u32(seed, salt)
+    h = (idx.astype(np.int64) * 2654435761 + s) & _M32
+    h = ((h ^ (h >> 15)) * 0x2C1B3C6D) & _M32
+    h = ((h ^ (h >> 12)) * 0x297A2D39) & _M32
+    h = h ^ (h >> 15)
+    return (h & 0xFFFFFF).astype(np.float64) * (2.0 / 16777216.0) - 1.0
