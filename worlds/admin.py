@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from worlds.models import Clip, Command, PlaySession, Snapshot, World
+from worlds.models import Command, InferenceWorker, PlaySession, Snapshot, World
 
 
 @admin.register(World)
@@ -30,8 +30,6 @@ class CommandAdmin(admin.ModelAdmin):
     raw_id_fields = ("session",)
 
 
-@admin.register(Clip)
-class ClipAdmin(admin.ModelAdmin):
-    list_display = ("slug", "world", "owner", "status", "progress", "created_at")
-    list_filter = ("status",)
-    raw_id_fields = ("world", "owner", "start_snapshot")
+@admin.register(InferenceWorker)
+class InferenceWorkerAdmin(admin.ModelAdmin):
+    list_display = ("name", "device", "capacity", "heartbeat_at", "started_at")

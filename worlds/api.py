@@ -39,6 +39,7 @@ class WorldOut(Schema):
     root: str | None
     attribution: str
     licence: str
+    tags: list[str]
     play_count: int
     remix_count: int
     like_count: int
@@ -54,6 +55,7 @@ class WorldIn(Schema):
     seed: int | None = None
     description: str = ""
     visibility: str = "private"
+    tags: list[str] = []
 
 
 class WorldPatch(Schema):
@@ -64,6 +66,7 @@ class WorldPatch(Schema):
     style: str | None = None
     seed: int | None = None
     licence: str | None = None
+    tags: list[str] | None = None
 
 
 class PublishIn(Schema):
@@ -126,6 +129,7 @@ def _world_out(world: World, request: HttpRequest) -> dict[str, Any]:
         else None,
         "attribution": selectors.world_attribution(world=world, viewer=request.user),
         "licence": world.licence,
+        "tags": [tag.name for tag in world.tags.all()],
         "play_count": world.play_count,
         "remix_count": world.remix_count,
         "like_count": world.like_count,

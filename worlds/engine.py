@@ -6,7 +6,6 @@ render anything stay fast to start.
 
 from __future__ import annotations
 
-import io
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -17,19 +16,55 @@ if TYPE_CHECKING:
     from worlds.models import World
 
 _lock = threading.Lock()
-_models: dict[str, WorldModel] = {}
+_models: dict[tuple[str, str, str], WorldModel] = {}
+_interpreter: Any = None
+_warming = False
 
 
-def world_model(resolution: str | None = None) -> WorldModel:
+def parse_resolution(value: str) -> str | tuple[int, int]:
+    """ "480p", "720p", or "WIDTHxHEIGHT" (small sizes make fast tests)."""
+    if "x" in value:
+        width, height = value.lower().split("x", 1)
+        return int(width), int(height)
+    return value
+
+
+def world_model(
+    resolution: str | None = None, purpose: str = "offline", device: str | None = None
+) -> WorldModel:
+    """A process-wide model per (resolution, purpose). Live play and offline work
+    (thumbnails, renders) get separate instances: a model is not thread-safe, and they
+    run on different threads. All of them share one text interpreter."""
+    global _interpreter
     resolution = resolution or settings.INFERENCE_RESOLUTION
+    device = device or settings.INFERENCE_DEVICE
+    key = (resolution, purpose, device)
     with _lock:
-        if resolution not in _models:
+        if key not in _models:
             from inference.backends import get_backend
 
-            _models[resolution] = get_backend(
-                device=settings.INFERENCE_DEVICE, resolution=resolution
+            model = get_backend(
+                device=device,
+                resolution=parse_resolution(resolution),
+                interpreter=_interpreter,
             )
-        return _models[resolution]
+            _interpreter = model.interpreter
+            _models[key] = model
+        return _models[key]
+
+
+def warm_in_background(purpose: str = "live") -> None:
+    """Load the model and text encoder on a thread, so the first Play is quick."""
+    global _warming
+    with _lock:
+        if _warming:
+            return
+        _warming = True
+    threading.Thread(
+        target=lambda: world_model(purpose=purpose).interpreter.warm(),
+        name="world-model-warmup",
+        daemon=True,
+    ).start()
 
 
 def world_spec(world: World) -> Any:
@@ -71,7 +106,3 @@ def thumbnail_from_snapshot(state: dict[str, Any]) -> bytes:
     model = world_model()
     frame, _audio, _state = model.step([model.restore(state)], [PlayerInput()])[0]
     return frame_to_jpeg(frame)
-
-
-def image_bytes(data: bytes) -> io.BytesIO:
-    return io.BytesIO(data)

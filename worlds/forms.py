@@ -41,6 +41,11 @@ class WorldForm(forms.Form):
         help_text="Same prompt and seed, same world. Leave empty for a surprise.",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "random"}),
     )
+    tags = forms.CharField(
+        required=False,
+        max_length=300,
+        help_text="Comma-separated, e.g. rain, city, 80s. They help people find your world.",
+    )
     image = forms.FileField(
         required=False,
         help_text="Optional: an image sets the palette and mood (PNG, JPEG, WebP; up to 10 MB).",
@@ -53,4 +58,11 @@ class WorldForm(forms.Form):
 
 class PublishForm(forms.Form):
     visibility = forms.ChoiceField(choices=Visibility.choices)
-    snapshot = forms.CharField(required=False)
+    snapshot = forms.ChoiceField(required=False, choices=[])
+
+    def __init__(self, *args: object, snapshots: object = (), **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["snapshot"].choices = [("", "The latest snapshot")] + [
+            (snapshot.slug, f"{snapshot.label or 'Snapshot'} · tick {snapshot.tick}")
+            for snapshot in snapshots
+        ]

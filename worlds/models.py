@@ -25,6 +25,16 @@ class ModerationStatus(models.TextChoices):
     HIDDEN = "hidden", "Hidden"
 
 
+class Tag(models.Model):
+    name = models.SlugField(max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class World(models.Model):
     slug = models.CharField(max_length=16, unique=True, default=new_slug, editable=False)
     owner = models.ForeignKey(
@@ -60,6 +70,7 @@ class World(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="descendants"
     )
     licence = models.CharField(max_length=60, default=DEFAULT_LICENCE)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="worlds")
     play_count = models.PositiveIntegerField(default=0)
     remix_count = models.PositiveIntegerField(default=0)
     like_count = models.PositiveIntegerField(default=0)
@@ -100,6 +111,12 @@ class Snapshot(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    # Autosaves are a session's own checkpoints: kept for resume and failover, never
+    # listed with the world's snapshots.
+    is_autosave = models.BooleanField(default=False)
+    session = models.ForeignKey(
+        "PlaySession", null=True, blank=True, on_delete=models.CASCADE, related_name="autosaves"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -107,6 +124,21 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return self.label or f"tick {self.tick}"
+
+
+class InferenceWorker(models.Model):
+    """A process that runs live sessions. It registers its channel and capacity and
+    sends heartbeats; a worker whose heartbeat is stale is treated as gone."""
+
+    name = models.CharField(max_length=120, unique=True)
+    channel = models.CharField(max_length=200)
+    device = models.CharField(max_length=20, default="cpu")
+    capacity = models.PositiveIntegerField(default=4)
+    heartbeat_at = models.DateTimeField()
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.device}, {self.capacity})"
 
 
 class PlaySession(models.Model):
@@ -128,6 +160,7 @@ class PlaySession(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     anonymous_key = models.CharField(max_length=64, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
     worker = models.CharField(max_length=120, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     # Compact log of every input since the start snapshot, for exact replay.
@@ -159,37 +192,31 @@ class Command(models.Model):
         return f"@{self.tick}: {self.text}"
 
 
-class Clip(models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RENDERING = "rendering", "Rendering"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+class WorldLike(models.Model):
+    """One like per user and world; the unique constraint makes counting race-free."""
 
-    slug = models.CharField(max_length=16, unique=True, default=new_slug, editable=False)
-    world = models.ForeignKey(World, on_delete=models.CASCADE, related_name="clips")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="clips"
-    )
-    title = models.CharField(max_length=120, blank=True)
-    start_snapshot = models.ForeignKey(
-        Snapshot, null=True, on_delete=models.SET_NULL, related_name="clips"
-    )
-    script = models.JSONField(default=dict)
-    duration_s = models.FloatField(default=0)
-    resolution = models.CharField(max_length=10, default="720p")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.FloatField(default=0)
-    eta_s = models.FloatField(null=True, blank=True)
-    file = models.FileField(upload_to="clips/", blank=True)
-    thumbnail = models.ImageField(upload_to="clips/thumbnails/", blank=True)
-    preview = models.FileField(upload_to="clips/previews/", blank=True)
-    error = models.TextField(blank=True)
+    world = models.ForeignKey(World, on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["world", "user"], name="one_like_per_user")]
 
     def __str__(self) -> str:
-        return self.title or f"Clip {self.slug}"
+        return f"{self.user_id} likes {self.world_id}"
+
+
+class WorldPlay(models.Model):
+    """One counted play per viewer (a user, or an anonymous browser session) and world."""
+
+    world = models.ForeignKey(World, on_delete=models.CASCADE, related_name="plays")
+    viewer = models.CharField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["world", "viewer"], name="one_play_per_viewer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewer} played {self.world_id}"

@@ -68,7 +68,11 @@ def snapshot_list_visible(*, world: World, viewer: Viewer) -> QuerySet[Snapshot]
     """The owner sees every snapshot. Others see the published history (up to the
     published snapshot, or the start snapshot when nothing is published yet) and the
     snapshots they made themselves."""
-    snapshots = world.snapshots.select_related("author").order_by("-created_at", "-id")
+    snapshots = (
+        world.snapshots.filter(is_autosave=False)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+    )
     viewer_id = _viewer_id(viewer)
     if world.owner_id is not None and world.owner_id == viewer_id:
         return snapshots
@@ -77,7 +81,11 @@ def snapshot_list_visible(*, world: World, viewer: Viewer) -> QuerySet[Snapshot]
     if published is not None:
         history = Q(created_at__lte=published.created_at)
     else:
-        first = world.snapshots.order_by("created_at", "id").values_list("pk", flat=True)[:1]
+        first = (
+            world.snapshots.filter(is_autosave=False)
+            .order_by("created_at", "id")
+            .values_list("pk", flat=True)[:1]
+        )
         history = Q(pk__in=list(first))
     return snapshots.filter(history | own)
 

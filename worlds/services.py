@@ -11,13 +11,21 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import slugify
 
-from moderation.services import moderation_check
+from moderation.services import (
+    ModerationResult,
+    moderation_check,
+    moderation_check_image,
+    moderation_message,
+    moderation_record_content,
+    user_is_suspended,
+)
 from tidepool.tasks import enqueue
-from worlds.models import Snapshot, Visibility, World
+from worlds.counters import world_count_remix
+from worlds.models import Snapshot, Tag, Visibility, World
 from worlds.selectors import snapshot_list_visible, world_can_view
 from worlds.validators import (
     MAX_SEED,
@@ -28,31 +36,55 @@ from worlds.validators import (
 
 MAX_SNAPSHOT_BYTES = 2 * 1024 * 1024
 GENERATIVE_FIELDS = ("prompt", "character", "style", "seed")
+MAX_TAGS = 8
 EDITABLE_FIELDS = ("title", "description", "licence", *GENERATIVE_FIELDS)
 
 
-def _check_text(*, world: World) -> None:
-    """Every prompt, character and title passes moderation before it is saved."""
+Flagged = list[tuple[str, str, ModerationResult]]  # (field, text, result)
+
+
+def _check_text(*, world: World) -> Flagged:
+    """Every prompt, character, title and description passes moderation before it is
+    saved. Blocked text is refused with the part and category; flagged text is saved
+    and returned, to be recorded for review once the world exists."""
     errors: dict[str, list[str]] = {}
-    for field, context in (
-        ("prompt", "prompt"),
-        ("character", "character"),
-        ("title", "title"),
-        ("description", "description"),
-    ):
+    flagged: Flagged = []
+    for field in ("prompt", "character", "title", "description"):
         text = getattr(world, field)
         if not text:
             continue
-        result = moderation_check(text=text, context=context)
-        if not result.allowed:
-            errors.setdefault(field, []).append(
-                f"This {context} was blocked by moderation ({result.reason or 'policy'})."
-            )
+        result = moderation_check(text=text, context=field)
+        if result.verdict == "block":
+            errors.setdefault(field, []).append(moderation_message(result, what=field))
+        elif result.verdict == "flag":
+            flagged.append((field, text, result))
     if errors:
         raise ValidationError(errors)
+    return flagged
 
 
-def _validate_world(world: World) -> None:
+def _check_image(image: UploadedFile) -> ModerationResult:
+    """Validate the upload, then check it for nudity with the bundled model."""
+    try:
+        validate_image_upload(image)
+    except ValidationError as error:
+        raise ValidationError({"image": error.messages}) from error
+    data = image.read()
+    image.seek(0)
+    result = moderation_check_image(data=data)
+    if result.verdict == "block":
+        raise ValidationError({"image": [moderation_message(result, what="image")]})
+    return result
+
+
+def _record_flags(*, world: World, flagged: Flagged, user: AbstractBaseUser | None) -> None:
+    for field, text, result in flagged:
+        moderation_record_content(
+            world=world, field_name=field, text=text, result=result, user=user
+        )
+
+
+def _validate_world(world: World) -> Flagged:
     world.prompt = world.prompt.strip()
     world.title = world.title.strip()
     if not world.prompt:
@@ -82,7 +114,7 @@ def _validate_world(world: World) -> None:
             "slug",
         ]
     )
-    _check_text(world=world)
+    return _check_text(world=world)
 
 
 def world_require_owner(*, world: World, user: AbstractBaseUser) -> None:
@@ -104,13 +136,17 @@ def world_create(
     description: str = "",
     image: UploadedFile | None = None,
     visibility: str = Visibility.PRIVATE,
+    tags: str | list[str] = "",
 ) -> World:
+    if user_is_suspended(user=owner):
+        raise PermissionDenied("Your account is suspended: you cannot create worlds for now.")
     errors: dict[str, list[str]] = {}
+    image_result = None
     if image is not None:
         try:
-            validate_image_upload(image)
+            image_result = _check_image(image)
         except ValidationError as error:
-            errors["image"] = error.messages
+            errors.update(error.message_dict)
     world = World(
         owner=owner,
         prompt=prompt,
@@ -121,8 +157,9 @@ def world_create(
         description=description,
         visibility=visibility,
     )
+    flagged: Flagged = []
     try:
-        _validate_world(world)
+        flagged = _validate_world(world)
     except ValidationError as error:
         errors.update(error.message_dict)
     if errors:
@@ -131,6 +168,11 @@ def world_create(
     if image is not None:
         world.image.save(image.name or "image", image, save=False)
     world.save()
+    if image_result is not None and image_result.verdict == "flag":
+        flagged.append(("image", world.image.name, image_result))
+    _record_flags(world=world, flagged=flagged, user=owner)
+    if tags:
+        world_set_tags(world=world, tags=tags)
     _enqueue_prepare(world)
     return world
 
@@ -141,9 +183,23 @@ def _enqueue_prepare(world: World) -> None:
     enqueue(world_prepare, world.pk)
 
 
+def world_set_tags(*, world: World, tags: str | list[str]) -> None:
+    """Tags from "ghibli, rain" or a list: lower-case slugs, at most MAX_TAGS."""
+    names = tags.split(",") if isinstance(tags, str) else list(tags)
+    slugs: list[str] = []
+    for name in names:
+        slug = slugify(str(name))[:40]
+        if slug and slug not in slugs:
+            slugs.append(slug)
+    if len(slugs) > MAX_TAGS:
+        raise ValidationError({"tags": [f"Use at most {MAX_TAGS} tags."]})
+    world.tags.set([Tag.objects.get_or_create(name=slug)[0] for slug in slugs])
+
+
 @transaction.atomic
 def world_update(*, world: World, user: AbstractBaseUser, **fields: Any) -> World:
     world_require_owner(world=world, user=user)
+    tags = fields.pop("tags", None)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: ["This field cannot be changed."] for name in sorted(unknown)})
@@ -154,8 +210,11 @@ def world_update(*, world: World, user: AbstractBaseUser, **fields: Any) -> Worl
         if name in GENERATIVE_FIELDS and getattr(world, name) != value:
             changed_generative = True
         setattr(world, name, value)
-    _validate_world(world)
+    flagged = _validate_world(world)
     world.save()
+    _record_flags(world=world, flagged=flagged, user=user)
+    if tags is not None:
+        world_set_tags(world=world, tags=tags)
     if changed_generative:
         # A new prompt or seed means a new starting state; older snapshots stay as they were.
         _enqueue_prepare(world)
@@ -164,11 +223,10 @@ def world_update(*, world: World, user: AbstractBaseUser, **fields: Any) -> Worl
 
 def world_set_image(*, world: World, user: AbstractBaseUser, image: UploadedFile) -> World:
     world_require_owner(world=world, user=user)
-    try:
-        validate_image_upload(image)
-    except ValidationError as error:
-        raise ValidationError({"image": error.messages}) from error
+    result = _check_image(image)
     world.image.save(image.name or "image", image, save=True)
+    if result.verdict == "flag":
+        _record_flags(world=world, flagged=[("image", world.image.name, result)], user=user)
     _enqueue_prepare(world)
     return world
 
@@ -260,7 +318,7 @@ def world_remix(
         copied = snapshot_create(
             world=remix,
             state=snapshot.state,
-            label=f"Remixed from {world.title}",
+            label="Remix start",
             author=user,
         )
         if snapshot.thumbnail:
@@ -268,7 +326,7 @@ def world_remix(
             copied.save(update_fields=["thumbnail"])
     else:
         _enqueue_prepare(remix)
-    World.objects.filter(pk=world.pk).update(remix_count=F("remix_count") + 1)
+    world_count_remix(world=world, user=user, remix=remix)
     return remix
 
 

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from worlds import selectors, services
+from worlds import counters, gallery, selectors, services, sharing
+from worlds.engine import warm_in_background
 from worlds.forms import PublishForm, WorldForm
+from worlds.live.services import world_latest_autosave
+from worlds.models import Snapshot
 
 
 def _add_errors(form: WorldForm | PublishForm, error: ValidationError) -> None:
@@ -41,6 +45,8 @@ def world_create(request: HttpRequest) -> HttpResponse:
 
 def world_detail(request: HttpRequest, slug: str) -> HttpResponse:
     world = selectors.world_get_visible(slug=slug, viewer=request.user)
+    if settings.INFERENCE_WORKERS == "embedded":
+        warm_in_background()
     is_owner = request.user.is_authenticated and world.owner_id == request.user.pk
     context = {
         "world": world,
@@ -48,7 +54,22 @@ def world_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "snapshots": selectors.snapshot_list_visible(world=world, viewer=request.user)[:24],
         "lineage": selectors.world_lineage(world=world, viewer=request.user),
         "attribution": selectors.world_attribution(world=world, viewer=request.user),
-        "publish_form": PublishForm(initial={"visibility": world.visibility}) if is_owner else None,
+        "publish_form": PublishForm(
+            initial={
+                "visibility": world.visibility,
+                "snapshot": world.published_snapshot.slug if world.published_snapshot else "",
+            },
+            snapshots=selectors.snapshot_list_visible(world=world, viewer=request.user)[:50],
+        )
+        if is_owner
+        else None,
+        "liked": request.user.is_authenticated and world.likes.filter(user=request.user).exists(),
+        "can_resume": world_latest_autosave(
+            world=world,
+            user=request.user if request.user.is_authenticated else None,
+            anonymous_key=request.session.get("anonymous_player_key", ""),
+        )
+        is not None,
     }
     return render(request, "worlds/detail.html", context)
 
@@ -74,7 +95,9 @@ def world_remix(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def world_publish(request: HttpRequest, slug: str) -> HttpResponse:
     world = selectors.world_get_visible(slug=slug, viewer=request.user)
-    form = PublishForm(request.POST)
+    form = PublishForm(
+        request.POST, snapshots=selectors.snapshot_list_visible(world=world, viewer=request.user)
+    )
     if form.is_valid():
         snapshot_slug = form.cleaned_data["snapshot"]
         snapshot = (
@@ -105,3 +128,68 @@ def world_delete(request: HttpRequest, slug: str) -> HttpResponse:
     services.world_delete(world=world, user=request.user)
     messages.success(request, "The world was deleted. Remixes of it keep working.")
     return redirect("profile", username=request.user.get_username())
+
+
+def explore(request: HttpRequest) -> HttpResponse:
+    sort = request.GET.get("sort", "newest")
+    sort = sort if sort in gallery.SORTS else "newest"
+    query = request.GET.get("q", "").strip()
+    tag = request.GET.get("tag", "").strip()
+    page = gallery.world_explore(sort=sort, query=query, tag=tag, page=request.GET.get("page", 1))
+    context = {
+        "page": page,
+        "worlds": page.object_list,
+        "sort": sort,
+        "sorts": gallery.SORTS,
+        "query": query,
+        "tag": tag,
+        "tags": gallery.popular_tags(),
+    }
+    return render(request, "worlds/explore.html", context)
+
+
+def world_lineage_page(request: HttpRequest, slug: str) -> HttpResponse:
+    world = selectors.world_get_visible(slug=slug, viewer=request.user)
+    ancestors, tree = sharing.world_tree(world=world, viewer=request.user)
+    return render(
+        request, "worlds/lineage.html", {"world": world, "ancestors": ancestors, "tree": tree}
+    )
+
+
+@require_POST
+def world_like(request: HttpRequest, slug: str) -> HttpResponse:
+    world = selectors.world_get_visible(slug=slug, viewer=request.user)
+    if not request.user.is_authenticated:
+        messages.info(request, "Sign up or log in to like worlds.")
+        return redirect(f"/accounts/login/?next={world.get_absolute_url()}")
+    if request.POST.get("action") == "unlike":
+        counters.world_unlike(world=world, user=request.user)
+    else:
+        counters.world_like(world=world, user=request.user)
+    return redirect(world)
+
+
+def oembed(request: HttpRequest) -> HttpResponse:
+    url = request.GET.get("url", "")
+    if request.GET.get("format", "json") != "json":
+        return JsonResponse({"error": "Only format=json is supported."}, status=501)
+    maxwidth = request.GET.get("maxwidth", "")
+    answer = sharing.oembed_world(
+        url=url,
+        viewer=request.user,
+        site_url=request.build_absolute_uri("/").rstrip("/"),
+        maxwidth=int(maxwidth) if maxwidth.isdigit() else None,
+    )
+    if answer is None:
+        return JsonResponse({"error": "No embeddable Tidepool link found."}, status=404)
+    return JsonResponse(answer)
+
+
+def snapshot_link(request: HttpRequest, slug: str) -> HttpResponse:
+    """Short link to a snapshot: the world page, scrolled to it."""
+    snapshot = Snapshot.objects.select_related("world").filter(slug=slug).first()
+    if snapshot is None:
+        raise Http404("No snapshot found at this link.")
+    world = selectors.world_get_visible(slug=snapshot.world.slug, viewer=request.user)
+    selectors.snapshot_get_visible(world=world, slug=slug, viewer=request.user)
+    return redirect(f"{world.get_absolute_url()}#snapshot-{snapshot.slug}")

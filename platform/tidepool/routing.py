@@ -1,5 +1,9 @@
-"""WebSocket routes. Live play lands here with the play consumer."""
+"""WebSocket routes."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-websocket_urlpatterns: list[URLPattern] = []
+from worlds.live.consumers import PlayConsumer
+
+websocket_urlpatterns = [
+    path("ws/play/<uuid:session_id>/", PlayConsumer.as_asgi()),
+]

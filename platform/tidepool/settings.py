@@ -25,6 +25,7 @@ DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("Refusing to start: DEBUG is on with TIDEPOOL_ENV=production.")
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "accounts",
     "moderation",
     "worlds",
+    "worlds.clips",
 ]
 
 MIDDLEWARE = [
@@ -91,11 +93,20 @@ DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has no var/ yet
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "tidepool.sqlite3",
-            "OPTIONS": {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+            # IMMEDIATE: a transaction takes the write lock up front and waits for it,
+            # instead of failing with "database is locked" when it upgrades mid-way.
+            "OPTIONS": {
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL;",
+                "transaction_mode": "IMMEDIATE",
+            },
+            # A file, not memory, so tests can share it with worker processes they start.
+            "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -106,7 +117,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 200, "expiry": 10},
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": env("CHANNELS_PREFIX", "asgi"),
+                "capacity": 200,
+                "expiry": 10,
+            },
         }
     }
     CACHES = {
@@ -137,6 +153,13 @@ INFERENCE_DEVICE = env("INFERENCE_DEVICE", "cpu")
 INFERENCE_RESOLUTION = env("INFERENCE_RESOLUTION", "480p")
 INFERENCE_FPS = env_int("INFERENCE_FPS", 30)
 INFERENCE_JPEG_QUALITY = env_int("INFERENCE_JPEG_QUALITY", 80)
+INFERENCE_EMBEDDED_CAPACITY = env_int("INFERENCE_EMBEDDED_CAPACITY", 2)
+
+# Quotas for live play, per IP address and per session.
+QUOTA_ANONYMOUS_SESSIONS_PER_HOUR = env_int("QUOTA_ANONYMOUS_SESSIONS_PER_HOUR", 12)
+QUOTA_USER_SESSIONS_PER_HOUR = env_int("QUOTA_USER_SESSIONS_PER_HOUR", 60)
+QUOTA_ANONYMOUS_SESSION_SECONDS = env_int("QUOTA_ANONYMOUS_SESSION_SECONDS", 20 * 60)
+QUOTA_USER_SESSION_SECONDS = env_int("QUOTA_USER_SESSION_SECONDS", 2 * 60 * 60)
 
 # Storage: the local media folder unless an S3 bucket is configured.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))

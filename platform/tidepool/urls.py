@@ -8,6 +8,7 @@ from tidepool.views import healthz
 urlpatterns = [
     path("", include("worlds.urls")),
     path("accounts/", include("accounts.urls")),
+    path("moderation/", include("moderation.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

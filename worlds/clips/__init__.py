@@ -1,0 +1,1 @@
+"""Directed clips: scripts of timed commands and inputs rendered to shareable videos."""

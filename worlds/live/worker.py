@@ -1,0 +1,410 @@
+"""The inference worker: owns a channel, announces its capacity, sends heartbeats, and
+runs one tick loop that steps all of its sessions in a single batched call.
+
+The same class runs as `manage.py inference_worker` in production and inside the web
+process in the embedded default. The model runs on one dedicated thread, so a step
+never blocks the event loop and two steps never overlap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from channels.exceptions import ChannelFull
+from channels.layers import BaseChannelLayer, get_channel_layer
+from django.db import close_old_connections
+
+from worlds.live import input_log, services
+from worlds.live.protocol import pack_audio, pack_video
+
+log = logging.getLogger(__name__)
+
+AUTOSAVE_SECONDS = 10.0
+CHECKPOINT_TICKS = 30
+DETACHED_GRACE_SECONDS = 120.0
+HEARTBEAT_SECONDS = 1.0
+
+
+def session_group(session_id: str) -> str:
+    return f"play.{session_id}"
+
+
+@dataclass
+class LiveSession:
+    id: str
+    controller: str
+    state: Any
+    recorder: input_log.InputRecorder
+    log_from_tick: int
+    keys: tuple[str, ...] = ()
+    axes: tuple[float, float] = (0.0, 0.0)
+    look: list[float] = field(default_factory=lambda: [0.0, 0.0])
+    last_seq: int = 0
+    commands: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    snapshot_labels: list[str] = field(default_factory=list)
+    attached: bool = True
+    detached_at: float = 0.0
+    last_autosave: float = field(default_factory=time.monotonic)
+    # The timer and a disconnect can both autosave; one at a time keeps the log whole.
+    saving: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+@dataclass
+class TickOutput:
+    session_id: str
+    controller: str
+    tick: int
+    seq: int
+    video: bytes
+    audio: bytes
+    events: list[dict[str, Any]]
+    checkpoint: dict[str, Any] | None
+    saved_snapshots: list[tuple[str, dict[str, Any], bytes]]
+
+
+class InferenceWorker:
+    def __init__(
+        self,
+        *,
+        device: str = "cpu",
+        capacity: int = 4,
+        fps: int = 30,
+        resolution: str = "480p",
+        jpeg_quality: int = 80,
+        name: str | None = None,
+        layer: BaseChannelLayer | None = None,
+    ) -> None:
+        self.device = device
+        self.capacity = capacity
+        self.fps = fps
+        self.resolution = resolution
+        self.jpeg_quality = jpeg_quality
+        self.name = name or f"{socket.gethostname()}-{os.getpid()}-{device}"
+        self.layer = layer or get_channel_layer()
+        self.channel = ""
+        self.sessions: dict[str, LiveSession] = {}
+        self.model: Any = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="world-model")
+        self._stopping = asyncio.Event()
+        self.ready = asyncio.Event()
+        self.ticks = 0
+
+    # Lifecycle ---------------------------------------------------------------------
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        self.model = await loop.run_in_executor(self._executor, self._load_model)
+        self.channel = await self.layer.new_channel(prefix="inference-worker.")
+        await self._db(
+            services.worker_register,
+            name=self.name,
+            channel=self.channel,
+            device=self.device,
+            capacity=self.capacity,
+        )
+        self.ready.set()
+        log.info(
+            "Inference worker %s ready on %s (capacity %d)", self.name, self.device, self.capacity
+        )
+        tasks = [
+            asyncio.create_task(self._receive_loop()),
+            asyncio.create_task(self._tick_loop()),
+            asyncio.create_task(self._housekeeping_loop()),
+        ]
+        try:
+            await self._stopping.wait()
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            for session in list(self.sessions.values()):
+                await self._autosave(session)
+            await self._db(services.worker_unregister, name=self.name)
+            self._executor.shutdown(wait=False)
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    def _load_model(self) -> Any:
+        from worlds.engine import world_model
+
+        model = world_model(self.resolution, purpose="live", device=self.device)
+        model.interpreter.warm()
+        return model
+
+    async def _db(self, function: Any, /, **kwargs: Any) -> Any:
+        def call() -> Any:
+            close_old_connections()
+            try:
+                return function(**kwargs)
+            finally:
+                close_old_connections()
+
+        return await sync_to_async(call, thread_sensitive=False)()
+
+    # Messages from consumers ---------------------------------------------------------
+
+    async def _receive_loop(self) -> None:
+        while True:
+            message = await self.layer.receive(self.channel)
+            try:
+                await self.handle(message)
+            except Exception:
+                log.exception("Inference worker could not handle %s", message.get("type"))
+
+    async def handle(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        session = self.sessions.get(message.get("session", ""))
+        if kind == "worker.start":
+            await self._start(message)
+        elif kind == "worker.attach":
+            if session is None:
+                await self._send(message["controller"], {"type": "play.missing"})
+                return
+            session.controller = message["controller"]
+            session.attached = True
+            await self._send(session.controller, self._started_event(session))
+        elif session is None:
+            return
+        elif kind == "worker.input":
+            session.keys = tuple(message.get("keys", ()))
+            session.axes = tuple(message.get("axes", (0.0, 0.0)))  # type: ignore[assignment]
+            look = message.get("look", (0.0, 0.0))
+            session.look[0] += look[0]
+            session.look[1] += look[1]
+            session.last_seq = max(session.last_seq, int(message.get("seq", 0)))
+        elif kind == "worker.command":
+            session.commands.append(
+                (str(message.get("id", "")), message["text"], message.get("verdict", {}))
+            )
+        elif kind == "worker.snapshot":
+            session.snapshot_labels.append(message.get("label", ""))
+        elif kind == "worker.detach":
+            if message.get("controller") in (None, session.controller):
+                session.attached = False
+                session.detached_at = time.monotonic()
+                await self._autosave(session)
+                await self._db(services.session_mark, session_id=session.id, status="paused")
+        elif kind == "worker.stop":
+            await self._autosave(session)
+            self.sessions.pop(session.id, None)
+
+    async def _start(self, message: dict[str, Any]) -> None:
+        session_id = message["session"]
+        loop = asyncio.get_running_loop()
+        try:
+            state = await loop.run_in_executor(
+                self._executor, self._initial_state, message.get("state"), message.get("spec")
+            )
+        except ValueError as error:  # SpecError, SnapshotError: messages meant for people
+            await self._send(message["controller"], {"type": "play.failed", "message": str(error)})
+            await self._db(services.session_mark, session_id=session_id, status="ended")
+            return
+        from inference.spec import PlayerInput
+
+        entries = message.get("entries") or []
+        previous = input_log.input_of(entries[-1]) if entries else PlayerInput()
+        recorder = input_log.InputRecorder(previous)
+        recorder.entries = list(entries)
+        session = LiveSession(
+            id=session_id,
+            controller=message["controller"],
+            state=state,
+            recorder=recorder,
+            log_from_tick=int(message.get("from_tick", self.model.snapshot(state)["tick"])),
+        )
+        self.sessions[session_id] = session
+        await self._send(session.controller, self._started_event(session))
+
+    def _initial_state(self, state: dict[str, Any] | None, spec: dict[str, Any] | None) -> Any:
+        if state is not None:
+            return self.model.restore(state)
+        from inference.spec import WorldSpec
+
+        return self.model.create(WorldSpec(**(spec or {})))
+
+    def _started_event(self, session: LiveSession) -> dict[str, Any]:
+        return {"type": "play.started", "worker": self.name, "session": session.id}
+
+    async def _send(self, channel: str, message: dict[str, Any]) -> None:
+        # A full channel means the consumer is behind; the next message supersedes this one.
+        with contextlib.suppress(ChannelFull):
+            await self.layer.send(channel, message)
+
+    # The tick loop --------------------------------------------------------------------
+
+    async def _tick_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        period = 1.0 / self.fps
+        next_at = time.monotonic()
+        while True:
+            active = [s for s in self.sessions.values() if s.attached]
+            if active:
+                outputs = await loop.run_in_executor(self._executor, self._tick, active)
+                await self._publish(outputs)
+                self.ticks += 1
+            next_at += period
+            delay = next_at - time.monotonic()
+            if delay < -period:
+                next_at = time.monotonic()  # fell behind: skip ahead rather than spiral
+            await asyncio.sleep(max(0.0, delay))
+
+    def _tick(self, sessions: list[LiveSession]) -> list[TickOutput]:
+        """One batched step for every attached session. Runs on the model thread."""
+        import simplejpeg
+
+        from inference.spec import PlayerInput
+
+        events: dict[str, list[dict[str, Any]]] = {s.id: [] for s in sessions}
+        for session in sessions:
+            for command_id, text, verdict in session.commands:
+                session.state, result = self.model.direct(session.state, text)
+                events[session.id].append(
+                    {
+                        "kind": "command",
+                        "id": command_id,
+                        "text": text,
+                        "verdict": verdict,
+                        "tick": _tick_of(session.state),
+                        "result": _result_dict(result),
+                    }
+                )
+            session.commands.clear()
+
+        inputs = []
+        for session in sessions:
+            player_input = PlayerInput.from_keys(
+                session.keys, look=(session.look[0], session.look[1]), axes=session.axes
+            )
+            session.look = [0.0, 0.0]
+            session.recorder.record(_tick_of(session.state), player_input)
+            inputs.append(player_input)
+
+        results = self.model.step([s.state for s in sessions], inputs)
+
+        outputs = []
+        for session, (frame, audio, state) in zip(sessions, results, strict=True):
+            session.state = state
+            tick = _tick_of(state)
+            jpeg = simplejpeg.encode_jpeg(
+                frame.numpy(), quality=self.jpeg_quality, colorspace="RGB"
+            )
+            checkpoint = None
+            if tick % CHECKPOINT_TICKS == 0:
+                checkpoint = {
+                    "state": self.model.snapshot(state),
+                    "entries": list(session.recorder.entries),
+                    "from_tick": session.log_from_tick,
+                }
+            saved = [(label, self.model.snapshot(state), jpeg) for label in session.snapshot_labels]
+            session.snapshot_labels.clear()
+            outputs.append(
+                TickOutput(
+                    session_id=session.id,
+                    controller=session.controller,
+                    tick=tick,
+                    seq=session.last_seq,
+                    video=pack_video(tick, session.last_seq, jpeg),
+                    audio=pack_audio(tick, audio.tobytes()),
+                    events=events[session.id],
+                    checkpoint=checkpoint,
+                    saved_snapshots=saved,
+                )
+            )
+        return outputs
+
+    async def _publish(self, outputs: list[TickOutput]) -> None:
+        for out in outputs:
+            group = session_group(out.session_id)
+            await self.layer.group_send(
+                group,
+                {
+                    "type": "play.frame",
+                    "tick": out.tick,
+                    "seq": out.seq,
+                    "video": out.video,
+                    "audio": out.audio,
+                },
+            )
+            for event in out.events:
+                await self._db(
+                    services.session_log_command,
+                    session_id=out.session_id,
+                    tick=event["tick"],
+                    text=event["text"],
+                    verdict=event["verdict"],
+                    result=event["result"],
+                )
+                await self.layer.group_send(group, {"type": "play.command", **event})
+            if out.checkpoint is not None:
+                await self._send(out.controller, {"type": "play.checkpoint", **out.checkpoint})
+            for label, state, jpeg in out.saved_snapshots:
+                snapshot = await self._db(
+                    services.session_save_snapshot,
+                    session_id=out.session_id,
+                    state=state,
+                    label=label,
+                    jpeg=jpeg,
+                )
+                await self.layer.group_send(
+                    group,
+                    {
+                        "type": "play.snapshot",
+                        "slug": snapshot.slug if snapshot else "",
+                        "label": snapshot.label if snapshot else "",
+                        "tick": out.tick,
+                        "saved": snapshot is not None,
+                    },
+                )
+
+    # Persistence and heartbeats ----------------------------------------------------------
+
+    async def _autosave(self, session: LiveSession) -> None:
+        async with session.saving:
+            loop = asyncio.get_running_loop()
+            state = await loop.run_in_executor(self._executor, self.model.snapshot, session.state)
+            entries = session.recorder.take()
+            await self._db(
+                services.session_autosave,
+                session_id=session.id,
+                state=state,
+                entries=entries,
+                from_tick=session.log_from_tick,
+            )
+            session.log_from_tick = int(state["tick"])
+            session.last_autosave = time.monotonic()
+
+    async def _housekeeping_loop(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            await self._db(services.worker_heartbeat, name=self.name)
+            now = time.monotonic()
+            for session in list(self.sessions.values()):
+                if session.attached and now - session.last_autosave >= AUTOSAVE_SECONDS:
+                    await self._autosave(session)
+                elif not session.attached and now - session.detached_at > DETACHED_GRACE_SECONDS:
+                    self.sessions.pop(session.id, None)
+                    await self._db(services.session_mark, session_id=session.id, status="ended")
+
+
+def _tick_of(state: Any) -> int:
+    return int(state.tick)
+
+
+def _result_dict(result: Any) -> dict[str, Any]:
+    return {
+        "status": result.status,
+        "message": result.message,
+        "changes": list(result.changes),
+        "suggestions": list(result.suggestions),
+        "actions": result.actions,
+    }
