@@ -18,14 +18,14 @@ from worlds.models import ModerationStatus, Snapshot, Visibility, World
 Viewer = AbstractBaseUser | AnonymousUser | None
 
 
-def _viewer_id(viewer: Viewer) -> int | None:
+def viewer_id(viewer: Viewer) -> int | None:
     return viewer.pk if viewer is not None and viewer.is_authenticated else None
 
 
 def world_can_view(*, world: World, viewer: Viewer) -> bool:
     if world.is_deleted:
         return False
-    if world.owner_id is not None and world.owner_id == _viewer_id(viewer):
+    if world.owner_id is not None and world.owner_id == viewer_id(viewer):
         return True
     if world.moderation_status == ModerationStatus.HIDDEN:
         return False
@@ -57,7 +57,7 @@ def world_list_public(*, limit: int = 24, offset: int = 0) -> QuerySet[World]:
 
 def world_list_for_profile(*, owner: AbstractBaseUser, viewer: Viewer) -> QuerySet[World]:
     worlds = World.objects.filter(owner=owner, deleted_at__isnull=True).select_related("owner")
-    if owner.pk != _viewer_id(viewer):
+    if owner.pk != viewer_id(viewer):
         worlds = worlds.filter(visibility=Visibility.PUBLIC).exclude(
             moderation_status=ModerationStatus.HIDDEN
         )
@@ -73,10 +73,10 @@ def snapshot_list_visible(*, world: World, viewer: Viewer) -> QuerySet[Snapshot]
         .select_related("author")
         .order_by("-created_at", "-id")
     )
-    viewer_id = _viewer_id(viewer)
-    if world.owner_id is not None and world.owner_id == viewer_id:
+    me = viewer_id(viewer)
+    if world.owner_id is not None and world.owner_id == me:
         return snapshots
-    own = Q(author_id=viewer_id) if viewer_id else Q(pk__in=[])
+    own = Q(author_id=me) if me else Q(pk__in=[])
     published = world.published_snapshot
     if published is not None:
         history = Q(created_at__lte=published.created_at)

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from worlds import counters, gallery, selectors, services, sharing
+from worlds.clips.selectors import clip_list_for_world
+from worlds.clips.views import clip_oembed_data
 from worlds.engine import warm_in_background
 from worlds.forms import PublishForm, WorldForm
 from worlds.live.services import world_latest_autosave
@@ -63,6 +65,7 @@ def world_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if is_owner
         else None,
+        "clips": clip_list_for_world(world=world, viewer=request.user, limit=6),
         "liked": request.user.is_authenticated and world.likes.filter(user=request.user).exists(),
         "can_resume": world_latest_autosave(
             world=world,
@@ -174,12 +177,15 @@ def oembed(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format", "json") != "json":
         return JsonResponse({"error": "Only format=json is supported."}, status=501)
     maxwidth = request.GET.get("maxwidth", "")
+    maxheight = request.GET.get("maxheight", "")
+    width = int(maxwidth) if maxwidth.isdigit() and int(maxwidth) > 0 else None
+    height = int(maxheight) if maxheight.isdigit() and int(maxheight) > 0 else None
     answer = sharing.oembed_world(
         url=url,
         viewer=request.user,
         site_url=request.build_absolute_uri("/").rstrip("/"),
-        maxwidth=int(maxwidth) if maxwidth.isdigit() else None,
-    )
+        maxwidth=width,
+    ) or clip_oembed_data(request, url, width, height)
     if answer is None:
         return JsonResponse({"error": "No embeddable Tidepool link found."}, status=404)
     return JsonResponse(answer)

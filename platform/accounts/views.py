@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.forms import SignupForm
 from accounts.models import User
+from worlds.clips.selectors import clip_list_for_profile
 from worlds.selectors import world_list_for_profile
 
 
@@ -21,4 +22,6 @@ def signup(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     owner = get_object_or_404(User, username=username, is_active=True)
     worlds = world_list_for_profile(owner=owner, viewer=request.user)
-    return render(request, "accounts/profile.html", {"owner": owner, "worlds": worlds})
+    clips = clip_list_for_profile(owner=owner, viewer=request.user)
+    context = {"owner": owner, "worlds": worlds, "clips": clips}
+    return render(request, "accounts/profile.html", context)

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from worlds.api import router as worlds_router
+from worlds.clips.api import router as clips_router
 
 api = NinjaAPI(
     title="Tidepool API",
@@ -16,6 +17,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/worlds", worlds_router)
+api.add_router("/clips", clips_router)
 
 
 @api.exception_handler(DjangoValidationError)

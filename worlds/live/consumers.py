@@ -21,13 +21,15 @@ from django.utils import timezone
 
 from moderation.services import moderation_command, rate_limit_command
 from tidepool.net import client_ip
-from worlds.live import protocol, services
+from worlds.live import protocol, recording, services
 from worlds.live.embedded import ensure_embedded_worker
 from worlds.live.protocol import (
     CommandMessage,
     InputMessage,
     PingMessage,
     ProtocolError,
+    RecordMessage,
+    RemixMessage,
     SnapshotMessage,
 )
 from worlds.live.rate_limit import TokenBucket
@@ -92,6 +94,7 @@ class PlayConsumer(AsyncWebsocketConsumer):
         self.command_bucket = TokenBucket(rate=2, burst=5)
         self.last_rate_warning = 0.0
         self.monitor: asyncio.Task[None] | None = None
+        self.recording: dict[str, Any] | None = None
 
         await self.channel_layer.group_add(session_group(self.session_id), self.channel_name)
         await self.send_json(
@@ -237,6 +240,10 @@ class PlayConsumer(AsyncWebsocketConsumer):
             await self.on_command(message)
         elif isinstance(message, SnapshotMessage):
             await self.on_snapshot(message)
+        elif isinstance(message, RecordMessage):
+            await self.on_record(message)
+        elif isinstance(message, RemixMessage):
+            await self.on_remix()
 
     async def on_input(self, message: InputMessage) -> None:
         if message.ack is not None:
@@ -307,6 +314,52 @@ class PlayConsumer(AsyncWebsocketConsumer):
                 {"type": "worker.snapshot", "session": self.session_id, "label": message.label},
             )
 
+    async def on_record(self, message: RecordMessage) -> None:
+        """Record a clip: start pins the exact state as a snapshot; stop flushes the input
+        log and turns what happened in between into a clip script."""
+        if not self.signed_in():
+            await self.send_error("sign_up_to_record", "Sign up or log in to record clips.")
+            return
+        if not self.worker_channel:
+            await self.send_error("not_running", "The world is not running yet.")
+            return
+        if message.action == "start":
+            self.recording = None
+            await self.channel_layer.send(
+                self.worker_channel,
+                {
+                    "type": "worker.snapshot",
+                    "session": self.session_id,
+                    "label": "Clip start",
+                    "purpose": "record",
+                },
+            )
+        elif self.recording is None:
+            await self.send_error("not_recording", "Press Record first.")
+        else:
+            await self.channel_layer.send(
+                self.worker_channel, {"type": "worker.flush", "session": self.session_id}
+            )
+
+    async def on_remix(self) -> None:
+        if not self.signed_in():
+            await self.send_error("sign_up_to_remix", "Sign up or log in to remix this world.")
+            return
+        if self.worker_channel:
+            await self.channel_layer.send(
+                self.worker_channel,
+                {
+                    "type": "worker.snapshot",
+                    "session": self.session_id,
+                    "label": "Remix point",
+                    "purpose": "remix",
+                },
+            )
+
+    def signed_in(self) -> bool:
+        user = self.scope.get("user")
+        return user is not None and user.is_authenticated
+
     # From the worker (group and direct messages) --------------------------------------
 
     async def play_started(self, event: dict[str, Any]) -> None:
@@ -369,10 +422,33 @@ class PlayConsumer(AsyncWebsocketConsumer):
         )
 
     async def play_snapshot(self, event: dict[str, Any]) -> None:
-        if self.role == "player":
+        if self.role != "player":
+            return
+        purpose = event.get("purpose", "save")
+        if purpose == "record":
+            self.recording = event if event["saved"] else None
+            await self.send_json({"type": "record", "status": "recording", "tick": event["tick"]})
+        elif purpose == "remix" and event["saved"]:
+            url = await database_sync_to_async(recording.remix_from_snapshot)(
+                session_id=self.session_id, snapshot_slug=event["slug"], user=self.scope["user"]
+            )
+            await self.send_json({"type": "remix", "world_url": url})
+        else:
             await self.send_json(
                 {"type": "snapshot.saved", **{k: event[k] for k in ("slug", "label", "tick")}}
             )
+
+    async def play_flushed(self, event: dict[str, Any]) -> None:
+        start, self.recording = self.recording, None
+        if start is None:
+            return
+        outcome = await database_sync_to_async(recording.clip_from_recording)(
+            session_id=self.session_id,
+            start_slug=start["slug"],
+            end_tick=event["tick"],
+            user=self.scope["user"],
+        )
+        await self.send_json({"type": "record", **outcome})
 
     # Helpers ----------------------------------------------------------------------------
 

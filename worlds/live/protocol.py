@@ -7,13 +7,16 @@ Client → server, JSON text messages of at most 64 KB:
         input; ack is the newest frame tick the client has shown (flow control).
     {"type": "command", "id": "c7", "text": "make it rain"}
     {"type": "snapshot", "label": "by the lighthouse"}
+    {"type": "record", "action": "start" | "stop"}     a clip of what happens in between
+    {"type": "remix"}                                  a new world from this moment
     {"type": "ping", "t": 123.4}
 
 Server → client:
     binary video: header VIDEO_HEADER (kind=1, tick, last input seq applied), then a JPEG
     binary audio: header AUDIO_HEADER (kind=2, tick, sample rate, channels), then
                   little-endian int16 PCM, channels interleaved
-    JSON: "session", "queue", "command.result", "snapshot.saved", "pong", "error"
+    JSON: "session", "queue", "command.result", "snapshot.saved", "record", "remix",
+          "pong", "error"
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ MAX_MESSAGE_BYTES = 64 * 1024
 MAX_KEYS = 16
 MAX_COMMAND_CHARS = 500
 MAX_LABEL_CHARS = 120
-CLIENT_TYPES = ("input", "command", "snapshot", "ping")
+CLIENT_TYPES = ("input", "command", "snapshot", "record", "remix", "ping")
 
 # WebSocket close codes (4000-4999 are the application's).
 CLOSE_NOT_FOUND = 4404
@@ -89,7 +92,19 @@ class PingMessage:
     t: float
 
 
-ClientMessage = InputMessage | CommandMessage | SnapshotMessage | PingMessage
+@dataclass(frozen=True)
+class RecordMessage:
+    action: str  # "start" or "stop"
+
+
+@dataclass(frozen=True)
+class RemixMessage:
+    pass
+
+
+ClientMessage = (
+    InputMessage | CommandMessage | SnapshotMessage | PingMessage | RecordMessage | RemixMessage
+)
 
 
 def _number(value: Any, default: float = 0.0, limit: float = 1e6) -> float:
@@ -151,6 +166,13 @@ def parse_client_message(text: str | None, binary: bytes | None = None) -> Clien
         return SnapshotMessage(
             label=label.strip()[:MAX_LABEL_CHARS] if isinstance(label, str) else ""
         )
+    if kind == "record":
+        action = data.get("action")
+        if action not in ("start", "stop"):
+            raise ProtocolError("bad_record", 'A record message needs "action": "start" or "stop".')
+        return RecordMessage(action=action)
+    if kind == "remix":
+        return RemixMessage()
     if kind == "ping":
         return PingMessage(t=_number(data.get("t"), limit=1e15))
     raise ProtocolError(

@@ -50,7 +50,7 @@ class LiveSession:
     look: list[float] = field(default_factory=lambda: [0.0, 0.0])
     last_seq: int = 0
     commands: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
-    snapshot_labels: list[str] = field(default_factory=list)
+    snapshot_requests: list[tuple[str, str]] = field(default_factory=list)  # (label, purpose)
     attached: bool = True
     detached_at: float = 0.0
     last_autosave: float = field(default_factory=time.monotonic)
@@ -68,7 +68,7 @@ class TickOutput:
     audio: bytes
     events: list[dict[str, Any]]
     checkpoint: dict[str, Any] | None
-    saved_snapshots: list[tuple[str, dict[str, Any], bytes]]
+    saved_snapshots: list[tuple[str, str, dict[str, Any], bytes]]  # label, purpose, state, jpeg
 
 
 class InferenceWorker:
@@ -187,7 +187,14 @@ class InferenceWorker:
                 (str(message.get("id", "")), message["text"], message.get("verdict", {}))
             )
         elif kind == "worker.snapshot":
-            session.snapshot_labels.append(message.get("label", ""))
+            session.snapshot_requests.append(
+                (message.get("label", ""), message.get("purpose", "save"))
+            )
+        elif kind == "worker.flush":
+            await self._autosave(session)  # the input log on disk now reaches this tick
+            await self._send(
+                session.controller, {"type": "play.flushed", "tick": session.log_from_tick}
+            )
         elif kind == "worker.detach":
             if message.get("controller") in (None, session.controller):
                 session.attached = False
@@ -305,8 +312,11 @@ class InferenceWorker:
                     "entries": list(session.recorder.entries),
                     "from_tick": session.log_from_tick,
                 }
-            saved = [(label, self.model.snapshot(state), jpeg) for label in session.snapshot_labels]
-            session.snapshot_labels.clear()
+            saved = [
+                (label, purpose, self.model.snapshot(state), jpeg)
+                for label, purpose in session.snapshot_requests
+            ]
+            session.snapshot_requests.clear()
             outputs.append(
                 TickOutput(
                     session_id=session.id,
@@ -347,7 +357,7 @@ class InferenceWorker:
                 await self.layer.group_send(group, {"type": "play.command", **event})
             if out.checkpoint is not None:
                 await self._send(out.controller, {"type": "play.checkpoint", **out.checkpoint})
-            for label, state, jpeg in out.saved_snapshots:
+            for label, purpose, state, jpeg in out.saved_snapshots:
                 snapshot = await self._db(
                     services.session_save_snapshot,
                     session_id=out.session_id,
@@ -363,6 +373,7 @@ class InferenceWorker:
                         "label": snapshot.label if snapshot else "",
                         "tick": out.tick,
                         "saved": snapshot is not None,
+                        "purpose": purpose,
                     },
                 )
 

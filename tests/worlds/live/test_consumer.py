@@ -224,3 +224,63 @@ async def test_a_session_ends_at_its_time_limit(settings):
     while (message := await comm.receive_output(timeout=10))["type"] != "websocket.close":
         pass
     assert message["code"] == protocol.CLOSE_SESSION_ENDED
+
+
+async def test_record_turns_what_happened_into_a_clip():
+    from worlds.clips.models import Clip
+
+    user = await sync_to_async(UserFactory)()
+    world = await sync_to_async(WorldFactory)(owner=user)
+    session = await start_session(world, user)
+    comm = communicator(session.pk, user=user)
+    await comm.connect()
+    await receive_until(comm, is_video)
+    await comm.send_to(text_data=json.dumps({"type": "record", "action": "start"}))
+    started = await receive_until(comm, lambda m: m["type"] == "record")
+    assert started["status"] == "recording"
+    await comm.send_to(text_data=json.dumps({"type": "input", "seq": 3, "keys": ["w"]}))
+    await comm.send_to(text_data=json.dumps({"type": "command", "id": "c", "text": "make it snow"}))
+    await receive_until(comm, lambda m: m["type"] == "command.result")
+    await receive_until(comm, lambda m: is_video(m) and m["tick"] >= started["tick"] + 20)
+    await comm.send_to(text_data=json.dumps({"type": "record", "action": "stop"}))
+    saved = await receive_until(comm, lambda m: m["type"] == "record")
+    assert saved["status"] == "saved", saved
+    clip = await sync_to_async(Clip.objects.get)(owner=user)
+    assert saved["clip_url"] == clip.get_absolute_url()
+    assert any(event["type"] == "command" for event in clip.script["events"])
+    await comm.disconnect()
+
+
+async def test_remix_from_here_makes_a_world_of_the_players_own():
+    from worlds.models import World
+
+    owner = await sync_to_async(UserFactory)()
+    player = await sync_to_async(UserFactory)()
+    world = await sync_to_async(WorldFactory)(owner=owner, visibility=Visibility.PUBLIC)
+    session = await start_session(world, player)
+    comm = communicator(session.pk, user=player)
+    await comm.connect()
+    await receive_until(comm, is_video)
+    await comm.send_to(text_data=json.dumps({"type": "remix"}))
+    remixed = await receive_until(comm, lambda m: m["type"] == "remix")
+    remix = await sync_to_async(World.objects.get)(owner=player)
+    assert remixed["world_url"] == remix.get_absolute_url()
+    assert remix.parent_id == world.pk
+    await comm.disconnect()
+
+
+async def test_anonymous_players_are_invited_to_sign_up_to_record_and_remix():
+    world = await sync_to_async(WorldFactory)(visibility=Visibility.PUBLIC)
+    session = await start_session(world)
+    comm = communicator(session.pk, anonymous_key="anon-key")
+    await comm.connect()
+    await receive_until(comm, is_video)
+    await comm.send_to(text_data=json.dumps({"type": "record", "action": "start"}))
+    assert (await receive_until(comm, lambda m: m["type"] == "error"))["code"] == (
+        "sign_up_to_record"
+    )
+    await comm.send_to(text_data=json.dumps({"type": "remix"}))
+    assert (await receive_until(comm, lambda m: m["type"] == "error"))["code"] == (
+        "sign_up_to_remix"
+    )
+    await comm.disconnect()

@@ -1,5 +1,6 @@
 // Tidepool browser player: stream a live world, wander it and direct it.
 
+import { attachRecorder } from "./record.js";
 import { AudioPlayer } from "./audio.js";
 import { Connection } from "./connection.js";
 import { InputController } from "./input.js";
@@ -211,6 +212,7 @@ class Player {
         this._onError(msg);
         break;
       default:
+        this.onExtraMessage?.(msg);
         break;
     }
   }
@@ -510,6 +512,7 @@ function boot() {
     return;
   }
   const player = new Player(root, config);
+  player.onExtraMessage = attachRecorder(player);
   player.expose();
 }
 

@@ -1,0 +1,127 @@
+// The timeline editor: a list of timed events you can add, remove and reorder.
+import { MAX_DURATION, move, newEvent, sortEvents, validate } from "./timeline.js";
+
+const config = JSON.parse(document.getElementById("clip-editor-config").textContent);
+const form = document.querySelector("[data-editor-form]");
+const list = form.querySelector("[data-timeline]");
+const empty = form.querySelector("[data-empty]");
+const errorsBox = form.querySelector("[data-errors]");
+const jsonBox = form.querySelector("[data-json]");
+const field = (name) => form.querySelector(`[data-field="${name}"]`);
+
+let script = structuredClone(config.script);
+script.events = script.events || [];
+field("title").value = config.title || "";
+field("duration").value = script.duration_s;
+field("duration").max = MAX_DURATION;
+if (config.startSnapshot) field("start").value = config.startSnapshot;
+
+function el(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function numberInput(value, onChange, { step = 0.1, min = 0, label }) {
+  const input = el("input", { type: "number", step, min, value, className: "clip-num" });
+  input.setAttribute("aria-label", label);
+  input.addEventListener("change", () => onChange(parseFloat(input.value) || 0));
+  return input;
+}
+
+function update(index, patch) {
+  script.events[index] = { ...script.events[index], ...patch };
+  if ("t" in patch) script.events = sortEvents(script.events);
+  render();
+}
+
+function row(event, index) {
+  const li = el("li", { className: `clip-event clip-event-${event.type}` });
+  li.append(numberInput(event.t, (t) => update(index, { t }), { label: "Time in seconds" }), el("span", { className: "muted" }, " s "));
+  const type = el("span", { className: "badge badge-inline" }, event.type === "input" ? "wander" : event.type);
+  li.append(type);
+  if (event.type === "input") {
+    const keys = el("input", { value: (event.keys || []).join(" "), className: "clip-keys", placeholder: "w shift" });
+    keys.setAttribute("aria-label", "Keys held (w a s d, arrows, space, shift)");
+    keys.addEventListener("change", () => update(index, { keys: keys.value.split(/[\s,+]+/).filter(Boolean) }));
+    const look = event.look || [0, 0];
+    li.append(
+      keys,
+      el("span", { className: "muted" }, " turn "),
+      numberInput(look[0], (dx) => update(index, { look: [dx, look[1]] }), { step: 0.1, min: -180, label: "Turn, degrees per frame" }),
+      el("span", { className: "muted" }, " for "),
+      numberInput(event.duration, (duration) => update(index, { duration }), { step: 0.1, min: 0.1, label: "Duration in seconds" }),
+      el("span", { className: "muted" }, " s"),
+    );
+  } else {
+    const text = el("input", { value: event.text || "", className: "clip-text", placeholder: "a cute cat runs to the girl", maxLength: 500 });
+    text.setAttribute("aria-label", "Command");
+    text.addEventListener("change", () => update(index, { text: text.value }));
+    li.append(text);
+  }
+  const tools = el("span", { className: "clip-event-tools" });
+  const button = (label, title, fn) => {
+    const b = el("button", { type: "button", className: "button button-small", title }, label);
+    b.addEventListener("click", fn);
+    return b;
+  };
+  tools.append(
+    button("↑", "Move up", () => { script.events = move(script.events, index, -1); render(); }),
+    button("↓", "Move down", () => { script.events = move(script.events, index, 1); render(); }),
+    button("✕", "Remove", () => { script.events.splice(index, 1); render(); }),
+  );
+  li.append(tools);
+  return li;
+}
+
+function render() {
+  list.replaceChildren(...script.events.map(row));
+  empty.hidden = script.events.length > 0;
+  jsonBox.textContent = JSON.stringify(script, null, 2);
+}
+
+function nextTime() {
+  const last = script.events.at(-1);
+  const t = last ? last.t + (last.duration || 1) : 0;
+  return Math.min(Math.round(t * 10) / 10, Math.max(0, script.duration_s - 0.5));
+}
+
+form.querySelectorAll("[data-add]").forEach((b) =>
+  b.addEventListener("click", () => { script.events.push(newEvent(b.dataset.add, nextTime())); render(); }));
+form.querySelectorAll("[data-preset]").forEach((b) =>
+  b.addEventListener("click", () => { script.events.push(newEvent("camera", nextTime(), b.dataset.preset)); render(); }));
+field("duration").addEventListener("change", () => { script.duration_s = parseFloat(field("duration").value) || 0; render(); });
+
+function showErrors(messages) {
+  errorsBox.hidden = messages.length === 0;
+  errorsBox.replaceChildren(...messages.map((m) => el("p", {}, m)));
+}
+
+form.addEventListener("submit", async (e) => {
+  e.preventDefault();
+  script.duration_s = parseFloat(field("duration").value) || 0;
+  const problems = validate(script);
+  showErrors(problems);
+  if (problems.length) return;
+  const save = form.querySelector("[data-save]");
+  save.disabled = true;
+  try {
+    const response = await fetch(config.saveUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": form.querySelector("[name=csrfmiddlewaretoken]").value },
+      body: JSON.stringify({ title: field("title").value, script, start_snapshot: field("start").value || null }),
+    });
+    const data = await response.json();
+    if (!response.ok) {
+      showErrors(Object.values(data.fields || { error: [data.error] }).flat());
+      return;
+    }
+    window.location.assign(data.url);
+  } catch (error) {
+    showErrors([`Could not save: ${error.message}. Nothing was lost; try again.`]);
+  } finally {
+    save.disabled = false;
+  }
+});
+
+render();

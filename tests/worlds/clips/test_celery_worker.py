@@ -1,0 +1,85 @@
+"""clip_render in a real Celery worker process, over Redis, delivered twice."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from celery import Celery
+
+from tests.processes import ROOT, database_url_for_processes, redis_url
+from tests.worlds.clips.conftest import make_clip
+from worlds.clips.models import Clip
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+REDIS = redis_url(db=12)
+
+
+@pytest.fixture
+def clip_worker(settings):
+    if REDIS is None:
+        pytest.skip("A real Celery worker needs Redis (redis://…/12); none answers here.")
+    queue = f"clips-test-{uuid.uuid4().hex[:10]}"
+    env = {
+        **os.environ,
+        "REDIS_URL": REDIS,
+        "DATABASE_URL": database_url_for_processes(),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "DJANGO_SETTINGS_MODULE": "tidepool.settings",
+    }
+    worker = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("celery")),
+            "-A",
+            "tidepool",
+            "worker",
+            "--pool",
+            "solo",
+            "-Q",
+            queue,
+            "--loglevel",
+            "WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    app = Celery("clips-test", broker=REDIS, backend=REDIS)
+    try:
+        yield app, queue, worker
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        app.close()
+
+
+def test_a_real_worker_renders_the_clip_once_when_it_is_delivered_twice(world, clip_worker):
+    from django.core.files.storage import default_storage
+
+    app, queue, worker = clip_worker
+    clip = make_clip(world)
+    first = app.send_task("worlds.clips.tasks.clip_render", args=[clip.pk], queue=queue)
+    second = app.send_task("worlds.clips.tasks.clip_render", args=[clip.pk], queue=queue)
+    try:
+        outcomes = [first.get(timeout=240), second.get(timeout=60)]
+    except Exception:
+        if worker.poll() is not None:
+            pytest.fail(f"the worker died: {worker.stderr.read().decode()[-3000:]}")
+        raise
+    assert outcomes == ["ready", "skipped"]
+    clip.refresh_from_db()
+    assert clip.status == Clip.Status.READY and clip.attempts == 1
+    assert default_storage.exists(clip.file.name)
+    _, files = default_storage.listdir(f"clips/{clip.slug}")
+    assert len(files) == 3
