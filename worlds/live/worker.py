@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import socket
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -49,6 +50,8 @@ class LiveSession:
     axes: tuple[float, float] = (0.0, 0.0)
     look: list[float] = field(default_factory=lambda: [0.0, 0.0])
     last_seq: int = 0
+    # Inputs arrive on the event loop while the model thread reads them between steps.
+    input_lock: threading.Lock = field(default_factory=threading.Lock)
     commands: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     snapshot_requests: list[tuple[str, str]] = field(default_factory=list)  # (label, purpose)
     attached: bool = True
@@ -176,12 +179,13 @@ class InferenceWorker:
         elif session is None:
             return
         elif kind == "worker.input":
-            session.keys = tuple(message.get("keys", ()))
-            session.axes = tuple(message.get("axes", (0.0, 0.0)))  # type: ignore[assignment]
             look = message.get("look", (0.0, 0.0))
-            session.look[0] += look[0]
-            session.look[1] += look[1]
-            session.last_seq = max(session.last_seq, int(message.get("seq", 0)))
+            with session.input_lock:
+                session.keys = tuple(message.get("keys", ()))
+                session.axes = tuple(message.get("axes", (0.0, 0.0)))  # type: ignore[assignment]
+                session.look[0] += look[0]
+                session.look[1] += look[1]
+                session.last_seq = max(session.last_seq, int(message.get("seq", 0)))
         elif kind == "worker.command":
             session.commands.append(
                 (str(message.get("id", "")), message["text"], message.get("verdict", {}))
@@ -288,18 +292,23 @@ class InferenceWorker:
             session.commands.clear()
 
         inputs = []
+        applied_seqs = []  # read now: inputs that land during the step are not in this frame
         for session in sessions:
-            player_input = PlayerInput.from_keys(
-                session.keys, look=(session.look[0], session.look[1]), axes=session.axes
-            )
-            session.look = [0.0, 0.0]
+            with session.input_lock:
+                applied_seqs.append(session.last_seq)
+                player_input = PlayerInput.from_keys(
+                    session.keys, look=(session.look[0], session.look[1]), axes=session.axes
+                )
+                session.look = [0.0, 0.0]
             session.recorder.record(_tick_of(session.state), player_input)
             inputs.append(player_input)
 
         results = self.model.step([s.state for s in sessions], inputs)
 
         outputs = []
-        for session, (frame, audio, state) in zip(sessions, results, strict=True):
+        for session, seq, (frame, audio, state) in zip(
+            sessions, applied_seqs, results, strict=True
+        ):
             session.state = state
             tick = _tick_of(state)
             jpeg = simplejpeg.encode_jpeg(
@@ -322,8 +331,8 @@ class InferenceWorker:
                     session_id=session.id,
                     controller=session.controller,
                     tick=tick,
-                    seq=session.last_seq,
-                    video=pack_video(tick, session.last_seq, jpeg),
+                    seq=seq,
+                    video=pack_video(tick, seq, jpeg),
                     audio=pack_audio(tick, audio.tobytes()),
                     events=events[session.id],
                     checkpoint=checkpoint,
