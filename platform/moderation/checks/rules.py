@@ -302,6 +302,21 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "self-harm",
         BLOCK,
+        # First person only: "a girl walks into the sea" or a noose in a western town
+        # are scenery, not a person saying they will hurt themselves.
+        r"\b(?:tired of|done with|sick of) (?:living|being alive|life)\b|"
+        r"\blife (?:is not|isn ?t|aint|ain ?t) worth (?:living|it)\b|"
+        r"\bnot worth living\b|\b(?:i ?m|i am|im) (?:going to|gonna) end it\b|"
+        r"\b(?:i|i ?ll|i will|i want to|i m going to|im going to) (?:step|jump|walk|lie)"
+        r" (?:in front of|under) (?:a|the) (?:train|bus|truck|car|subway)\b|"
+        r"\b(?:noose|rope) (?:around|round) my neck\b|"
+        r"\b(?:swallow|take|down) (?:a|the|all (?:of )?(?:my|the)) (?:whole )?"
+        r"(?:bottle|packet|box)? ?(?:of )?(?:pills|tablets|sleeping pills)\b|"
+        r"\bmake (?:myself|me) bleed\b|\bbleed (?:myself )?out\b|\bcut deeper\b",
+    ),
+    Rule(
+        "self-harm",
+        BLOCK,
         r"\b(?:starv\w*|purg\w*) (?:myself|yourself) (?:thin|skinny)?\b|"
         r"\b(?:ways|how|tips) to (?:starve|purge|stop eating)\b",
     ),
