@@ -10,6 +10,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
+from tidepool.net import client_ip
 from worlds import selectors, services
 from worlds.models import Snapshot, World
 
@@ -164,7 +165,7 @@ def list_worlds(request: HttpRequest, limit: int = 24, offset: int = 0) -> list[
 
 @router.post("", response={201: WorldOut, 400: ErrorOut}, auth=django_auth)
 def create_world(request: HttpRequest, payload: WorldIn) -> Status:
-    world = services.world_create(owner=request.user, **payload.dict())
+    world = services.world_create(owner=request.user, ip=client_ip(request), **payload.dict())
     return Status(201, _world_out(world, request))
 
 

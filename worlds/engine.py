@@ -60,11 +60,15 @@ def warm_in_background(purpose: str = "live") -> None:
         if _warming:
             return
         _warming = True
-    threading.Thread(
-        target=lambda: world_model(purpose=purpose).interpreter.warm(),
-        name="world-model-warmup",
-        daemon=True,
-    ).start()
+
+    def warm() -> None:
+        from moderation.verdicts import moderation_warm
+
+        world_model(purpose=purpose).interpreter.warm()
+        moderation_warm()  # the first command check would otherwise take seconds
+
+    # Not a daemon: killing it mid-load at exit aborts the process inside torch.
+    threading.Thread(target=warm, name="world-model-warmup").start()
 
 
 def world_spec(world: World) -> Any:

@@ -15,14 +15,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 
-from moderation.services import (
+from moderation.rate_limits import RateLimited, rate_limit_world_create
+from moderation.sanctions import user_is_suspended
+from moderation.verdicts import (
     ModerationResult,
     moderation_check,
     moderation_check_image,
     moderation_message,
-    moderation_record_content,
-    user_is_suspended,
 )
+from moderation.world_content import moderation_record_content
 from tidepool.tasks import enqueue
 from worlds.counters import world_count_remix
 from worlds.models import Snapshot, Tag, Visibility, World
@@ -137,9 +138,18 @@ def world_create(
     image: UploadedFile | None = None,
     visibility: str = Visibility.PRIVATE,
     tags: str | list[str] = "",
+    ip: str | None = None,
 ) -> World:
     if user_is_suspended(user=owner):
         raise PermissionDenied("Your account is suspended: you cannot create worlds for now.")
+    limit = rate_limit_world_create(user=owner, ip=ip)
+    if not limit.allowed:
+        minutes = max(1, round(limit.retry_after / 60))
+        raise RateLimited(
+            f"You have made {limit.limit} worlds in the last hour; try again in about "
+            f"{minutes} minute{'s' if minutes != 1 else ''}.",
+            retry_after=limit.retry_after,
+        )
     errors: dict[str, list[str]] = {}
     image_result = None
     if image is not None:

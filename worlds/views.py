@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from moderation.rate_limits import RateLimited
+from tidepool.net import client_ip
 from worlds import counters, gallery, selectors, services, sharing
 from worlds.clips.selectors import clip_list_for_world
 from worlds.clips.views import clip_oembed_data
@@ -35,9 +37,14 @@ def world_create(request: HttpRequest) -> HttpResponse:
     form = WorldForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            world = services.world_create(owner=request.user, **form.cleaned_data)
+            world = services.world_create(
+                owner=request.user, ip=client_ip(request), **form.cleaned_data
+            )
         except ValidationError as error:
             _add_errors(form, error)
+        except RateLimited as error:
+            form.add_error(None, str(error))
+            return render(request, "worlds/create.html", {"form": form}, status=429)
         else:
             messages.success(request, "Your world is being prepared.")
             return redirect(world)

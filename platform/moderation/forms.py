@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from moderation.actions import ACTIONS
 from moderation.models import ReportReason
-from moderation.services import ACTIONS
 
 
 class ReportForm(forms.Form):

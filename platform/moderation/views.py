@@ -14,9 +14,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from moderation import selectors, services
+from moderation import selectors
+from moderation.actions import ACTIONS, CaseRef, moderation_act, require_moderator
+from moderation.appeals import appeal_create
 from moderation.forms import ActionForm, AppealForm, ReportForm
 from moderation.models import APPEALABLE_ACTIONS, Appeal, AuditLogEntry, Notification
+from moderation.notifications import notifications_mark_read
+from moderation.reports import report_create, report_target
+from tidepool.net import client_ip
 
 
 def _target_url(kind: str, target: dict[str, Any]) -> str:
@@ -32,17 +37,17 @@ def _target_url(kind: str, target: dict[str, Any]) -> str:
 
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, kind: str, object_id: str) -> HttpResponse:
-    target = services.report_target(kind=kind, object_id=object_id)
+    target = report_target(kind=kind, object_id=object_id)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.report_create(
+            report_create(
                 kind=kind,
                 object_id=object_id,
                 reason=form.cleaned_data["reason"],
                 details=form.cleaned_data["details"],
                 reporter=request.user,
-                ip=services.client_ip(request),
+                ip=client_ip(request),
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
@@ -89,7 +94,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
             }
         )
     response = render(request, "moderation/notifications.html", {"rows": rows})
-    services.notifications_mark_read(user=request.user)
+    notifications_mark_read(user=request.user)
     return response
 
 
@@ -106,7 +111,7 @@ def appeal(request: HttpRequest, entry_id: int) -> HttpResponse:
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.appeal_create(
+            appeal_create(
                 user=request.user, audit_entry_id=entry.pk, text=form.cleaned_data["text"]
             )
         except ValidationError as error:
@@ -127,7 +132,7 @@ def appeal(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 
 def _moderator(request: HttpRequest) -> None:
-    services.require_moderator(request.user)
+    require_moderator(request.user)
 
 
 @require_GET
@@ -149,9 +154,9 @@ def case(request: HttpRequest, kind: str, case_id: int) -> HttpResponse:
     form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.moderation_act(
+            moderation_act(
                 moderator=request.user,
-                case=services.CaseRef(kind, case_id),
+                case=CaseRef(kind, case_id),
                 action=form.cleaned_data["action"],
                 note=form.cleaned_data["note"],
                 snapshot_slug=form.cleaned_data.get("snapshot") or "",
@@ -161,9 +166,7 @@ def case(request: HttpRequest, kind: str, case_id: int) -> HttpResponse:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(
-                request, f"Done: {services.ACTIONS[form.cleaned_data['action']].lower()}."
-            )
+            messages.success(request, f"Done: {ACTIONS[form.cleaned_data['action']].lower()}.")
             return redirect("moderation:queue")
     context = _case_context(kind, obj)
     context["form"] = form

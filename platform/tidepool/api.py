@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
+from moderation.rate_limits import RateLimited
 from worlds.api import router as worlds_router
 from worlds.clips.api import router as clips_router
 
@@ -28,6 +29,13 @@ def on_validation_error(request: HttpRequest, exc: DjangoValidationError) -> Htt
         for field, msgs in errors.items()
     )
     return api.create_response(request, {"error": message, "fields": errors}, status=400)
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = api.create_response(request, {"error": str(exc)}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(NinjaValidationError)

@@ -14,7 +14,7 @@ from typing import Any
 
 from celery import Task
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 
 log = logging.getLogger(__name__)
 _executor: ThreadPoolExecutor | None = None
@@ -33,7 +33,7 @@ def _run_embedded(task: Task, args: tuple[Any, ...]) -> None:
     except Exception:
         log.exception("Background task %s%r failed", task.name, args)
     finally:
-        close_old_connections()
+        connections.close_all()  # this thread's own connections; nothing else closes them
 
 
 def enqueue(task: Task, *args: Any) -> None:

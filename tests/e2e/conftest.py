@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -77,12 +78,6 @@ wait_for_embedded_tasks()
 world_prepare(world.pk)
 print("SLUG=" + world.slug)
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _python() -> str:
@@ -152,7 +147,7 @@ def tidepool_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSe
     slugs = [line[5:].strip() for line in out.splitlines() if line.startswith("SLUG=")]
     assert slugs, f"the seed script printed no world slug:\n{out}"
 
-    port = _free_port()
+    port = free_port()
     log = var_dir / "daphne.log"
     with log.open("wb") as log_file:
         server = subprocess.Popen(

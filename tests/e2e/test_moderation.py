@@ -25,7 +25,7 @@ PASSWORD = "e2e-pass-12345"
 SEED = r"""
 from django.contrib.auth.models import Permission
 from accounts.models import User
-from moderation.services import moderation_command
+from moderation.commands import moderation_command
 from tidepool.tasks import wait_for_embedded_tasks
 from worlds.engine import world_model
 from worlds.live import input_log

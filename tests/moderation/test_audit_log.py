@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from moderation.audit_log import audit_log_append
 from moderation.models import AppendOnlyError, AuditLogEntry
-from moderation.services import audit_log_append
 
 pytestmark = pytest.mark.django_db
 

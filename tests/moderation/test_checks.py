@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from moderation.checks import CATEGORIES
-from moderation.services import (
+from moderation.verdicts import (
     ModerationResult,
     moderation_check,
     moderation_check_image,

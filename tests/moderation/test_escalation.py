@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from moderation.commands import moderation_command
 from moderation.models import Flag, ModerationEvent, Notification, Sanction
-from moderation.services import moderation_command, rate_limit_check
+from moderation.rate_limits import rate_limit_check
 from tests.factories import UserFactory, WorldFactory
 from worlds.live.services import session_start
 from worlds.models import PlaySession

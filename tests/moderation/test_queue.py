@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from moderation.commands import moderation_command
 from moderation.models import Appeal, AuditLogEntry, Flag, Notification, Report
-from moderation.services import moderation_command
 from tests.factories import SnapshotFactory, UserFactory, WorldFactory
 from worlds.live.services import session_start
 from worlds.models import Command, ModerationStatus
@@ -162,7 +162,7 @@ def test_hiding_a_world_is_audited_notifies_the_owner_who_can_appeal(
 
 
 def test_a_stranger_cannot_appeal_someone_elses_decision(moderator, flagged_session):
-    from moderation.services import CaseRef, moderation_act
+    from moderation.actions import CaseRef, moderation_act
 
     flag = Flag.objects.get(source=Flag.Source.COMMAND)
     entry = moderation_act(
@@ -177,7 +177,8 @@ def test_a_stranger_cannot_appeal_someone_elses_decision(moderator, flagged_sess
 
 
 def test_removing_a_snapshot_and_suspending_a_user(moderator, flagged_session):
-    from moderation.services import CaseRef, moderation_act, user_is_suspended
+    from moderation.actions import CaseRef, moderation_act
+    from moderation.sanctions import user_is_suspended
 
     snapshot = SnapshotFactory(world=flagged_session.world)
     flag = Flag.objects.get(source=Flag.Source.COMMAND)

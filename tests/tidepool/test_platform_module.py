@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import platform
-import socket
 import subprocess
 import sys
 import time
@@ -14,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import ROOT, free_port, redis_url, start_celery_worker
+
 EXPECTED = platform.system()
 CHECK = "import platform; print(platform.system())"
 
@@ -24,12 +24,6 @@ def run(*args: str, env: dict[str, str] | None = None) -> str:
     result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_there_is_no_platform_package():
@@ -77,51 +71,15 @@ def test_in_daphne():
         server.wait(timeout=20)
 
 
-def redis_url() -> str | None:
-    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    try:
-        import redis
-
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except Exception:
-        return None
-    return url
-
-
-def test_in_a_celery_worker(tmp_path):
+def test_in_a_celery_worker():
     url = redis_url()
     if url is None:
         pytest.skip("A real Celery worker needs Redis; none answers on this machine.")
-    celery = Path(sys.executable).with_name("celery")
     env = {**os.environ, "REDIS_URL": url, "DJANGO_SETTINGS_MODULE": "tidepool.settings"}
     queue = f"platform-check-{os.getpid()}"
-    worker = subprocess.Popen(
-        [
-            str(celery),
-            "-A",
-            "tidepool",
-            "worker",
-            "--pool",
-            "solo",
-            "-Q",
-            queue,
-            "--loglevel",
-            "WARNING",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    with start_celery_worker(queue=queue, env=env):
         script = (
             "from tidepool.diagnostics import worker_info; "
             f"print(worker_info.apply_async(queue={queue!r}).get(timeout=60)['platform'])"
         )
         assert run(sys.executable, "-c", script, env=env) == EXPECTED
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)

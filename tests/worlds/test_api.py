@@ -197,3 +197,13 @@ def test_it_publishes_a_world(creator, creator_client):
     )
     assert response.status_code == 200
     assert response.json()["published_snapshot"] == snapshot.slug
+
+
+def test_world_creation_is_rate_limited_per_user(creator_client, settings):
+    settings.MODERATION_WORLDS_PER_HOUR = 2
+    statuses = [
+        post_json(creator_client, "/api/worlds", {"prompt": f"a forest {n}"}).status_code
+        for n in range(3)
+    ]
+    assert statuses == [201, 201, 429]
+    assert World.objects.count() == 2

@@ -113,3 +113,13 @@ def test_the_owner_deletes_from_the_world_page(creator, creator_client):
     assert response["Location"] == "/u/alice/"
     world.refresh_from_db()
     assert world.is_deleted
+
+
+def test_the_create_form_says_when_the_hourly_limit_is_reached(creator_client, settings):
+    settings.MODERATION_WORLDS_PER_HOUR = 1
+    data = {"prompt": "a forest", "style": "auto", "visibility": "private"}
+    assert creator_client.post("/create/", data).status_code == 302
+    response = creator_client.post("/create/", data)
+    assert response.status_code == 429
+    assert "try again in about" in response.content.decode()
+    assert World.objects.count() == 1

@@ -60,8 +60,11 @@ def run_bench(
     camera_moves: bool = True,
     segments: int | None = None,
 ) -> dict[str, Any]:
-    from worlds.clips.render import av_offsets, default_segments, pick_video_codec, render_clip
+    from worlds.clips.encoding import pick_video_codec
+    from worlds.clips.render import render_clip
     from worlds.clips.script import compile_script
+    from worlds.clips.segments import default_segments
+    from worlds.clips.sync import av_offsets
 
     if model is None:
         from inference.backends import get_backend

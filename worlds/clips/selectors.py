@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from moderation.services import clip_is_hidden, hidden_clip_slugs
+from moderation.hidden_items import clip_is_hidden, hidden_clip_slugs
 from worlds.clips.models import Clip
 from worlds.models import World
 from worlds.selectors import Viewer, viewer_id, world_can_view

@@ -1,42 +1,26 @@
 """Business logic for directed clips: creating them (from a script or a recorded live
-session), editing, retrying, remixing the world at a moment of a clip, and the render
-lifecycle the task drives (claim, progress, store, finish, fail).
-
-A render owns its clip through a token. Claiming is one status transition under
-select_for_update, so a second delivery of the same task finds the clip ready, or
-rendering with a fresh heartbeat, and does nothing. Files are uploaded under
-content-addressed names before one final update; that update only happens when every
-upload succeeded, so no row ever points at a missing file.
+session), editing, retrying, deleting, and remixing the world at a moment of a clip.
+The render itself is driven by worlds.clips.tasks (render_bookkeeping.py, storage.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import secrets
-import time
-from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 
-from moderation.services import moderation_check
+from moderation.verdicts import moderation_check
 from tidepool.tasks import enqueue
 from worlds.clips.models import Clip
 from worlds.clips.script import FPS, MAX_DURATION_S, compile_script, tick_of, validate_script
 from worlds.clips.selectors import clip_can_edit, clip_can_view
+from worlds.clips.storage import delete_unreferenced
 from worlds.models import PlaySession, Snapshot, World
 from worlds.selectors import snapshot_list_visible, world_can_view
-
-log = logging.getLogger(__name__)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -47,14 +31,6 @@ def _setting(name: str, default: Any) -> Any:
 
 def clip_resolution() -> str:
     return _setting("CLIP_RESOLUTION", "720p")
-
-
-class RenderSuperseded(Exception):
-    """The clip was edited, retried or taken over while this render ran."""
-
-
-class StorageUnavailable(Exception):
-    """Uploading the rendered files failed after every retry."""
 
 
 # Creating and editing ------------------------------------------------------------------
@@ -324,30 +300,7 @@ def clip_delete(*, clip: Clip, user: User) -> None:
     _require_editor(clip, user)
     names = [f.name for f in (clip.file, clip.thumbnail, clip.preview) if f]
     clip.delete()
-    transaction.on_commit(lambda: _delete_unreferenced(names))
-
-
-def _delete_unreferenced(names: list[str]) -> None:
-    """Delete files no clip row points at (content-addressed names can be shared by two
-    renders of the same script)."""
-    from django.db.models import Q
-
-    names = [n for n in names if n]
-    if not names:
-        return
-    used = Clip.objects.filter(
-        Q(file__in=names) | Q(thumbnail__in=names) | Q(preview__in=names)
-    ).values_list("file", "thumbnail", "preview")
-    referenced = {name for row in used for name in row}
-    _delete_files([n for n in names if n not in referenced])
-
-
-def _delete_files(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except Exception:  # best effort: an orphan costs space, never correctness
-            log.warning("Could not delete %s", name, exc_info=True)
+    transaction.on_commit(lambda: delete_unreferenced(names))
 
 
 # Remix at a moment ------------------------------------------------------------------------
@@ -364,7 +317,7 @@ def clip_start_state(model: Any, clip: Clip) -> Any:
 def clip_remix_at(*, clip: Clip, user: User, t: Any, title: str = "") -> World:
     """A new world for `user` from the world as it is `t` seconds into the clip: replay
     offline to that tick, save the state as a Snapshot, then remix from it."""
-    from worlds.clips.render import model_lock, state_at
+    from worlds.clips.replay import model_lock, state_at
     from worlds.engine import world_model
     from worlds.services import snapshot_create, world_remix
 
@@ -395,212 +348,3 @@ def clip_remix_at(*, clip: Clip, user: User, t: Any, title: str = "") -> World:
             parent=clip.start_snapshot,
         )
         return world_remix(world=clip.world, snapshot=snapshot, user=user, title=title)
-
-
-# The render lifecycle (driven by worlds.clips.tasks.clip_render) ----------------------------
-
-
-def _stale_after() -> timedelta:
-    return timedelta(seconds=_setting("CLIP_STALE_SECONDS", 120))
-
-
-@transaction.atomic
-def clip_render_claim(*, clip_id: int) -> tuple[Clip, str] | None:
-    """Take the clip for rendering, or None when there is nothing to do: it is gone,
-    ready, failed, or being rendered by a live worker."""
-    clip = (
-        Clip.objects.select_for_update()
-        .select_related("world", "start_snapshot")
-        .filter(pk=clip_id)
-        .first()
-    )
-    if clip is None or clip.status in (Clip.Status.READY, Clip.Status.FAILED):
-        return None
-    now = timezone.now()
-    if (
-        clip.status == Clip.Status.RENDERING
-        and clip.heartbeat_at is not None
-        and now - clip.heartbeat_at < _stale_after()
-    ):
-        return None
-    if clip.attempts >= _setting("CLIP_MAX_ATTEMPTS", 3):
-        _fail(clip, f"Rendering stopped {clip.attempts} times without finishing.")
-        return None
-    token = secrets.token_hex(16)
-    clip.status = Clip.Status.RENDERING
-    clip.render_token = token
-    clip.attempts += 1
-    clip.heartbeat_at = now
-    clip.started_at = now
-    clip.progress = 0
-    clip.eta_s = None
-    clip.error = ""
-    clip.save(
-        update_fields=[
-            "status",
-            "render_token",
-            "attempts",
-            "heartbeat_at",
-            "started_at",
-            "progress",
-            "eta_s",
-            "error",
-            "updated_at",
-        ]  # fmt: skip
-    )
-    return clip, token
-
-
-def clip_render_progress(*, clip_id: int, token: str, progress: float, eta_s: float | None) -> None:
-    updated = Clip.objects.filter(
-        pk=clip_id, render_token=token, status=Clip.Status.RENDERING
-    ).update(
-        progress=round(min(progress, 99.0), 1),
-        eta_s=None if eta_s is None else round(max(eta_s, 0.0), 1),
-        heartbeat_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
-    if not updated:
-        raise RenderSuperseded(f"Clip {clip_id} changed while rendering.")
-
-
-def _fail(clip: Clip, reason: str) -> None:
-    clip.status = Clip.Status.FAILED
-    clip.error = reason[:2000]
-    clip.render_token = ""
-    clip.eta_s = None
-    clip.finished_at = timezone.now()
-    clip.save(
-        update_fields=["status", "error", "render_token", "eta_s", "finished_at", "updated_at"]
-    )
-
-
-@transaction.atomic
-def clip_render_fail(*, clip_id: int, token: str, reason: str) -> bool:
-    clip = Clip.objects.select_for_update().filter(pk=clip_id).first()
-    if clip is None or clip.render_token != token:
-        return False
-    _fail(clip, reason)
-    return True
-
-
-def _transient_errors() -> tuple[type[BaseException], ...]:
-    errors: list[type[BaseException]] = [OSError]
-    try:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        errors += [BotoCoreError, ClientError]
-    except ImportError:
-        pass
-    return tuple(errors)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _store_one(path: Path, name: str) -> str:
-    """Upload under `name` (content-addressed). A complete object of the same name and
-    size is the same content, so a second delivery uploads nothing."""
-    size = path.stat().st_size
-    if default_storage.exists(name):
-        if default_storage.size(name) == size:
-            return name
-        default_storage.delete(name)  # a torn local write; S3 objects are never partial
-    with open(path, "rb") as file:
-        saved = default_storage.save(name, File(file, name=Path(name).name))
-    return saved
-
-
-def clip_store_files(
-    *, clip: Clip, files: dict[str, Path], on_attempt: Any = None
-) -> dict[str, str]:
-    """Upload each file ({"file": path, "thumbnail": ..., "preview": ...}) under a
-    content-addressed name, retrying transient storage errors with exponential backoff.
-    On final failure, deletes what this call uploaded and raises StorageUnavailable."""
-    retries = int(_setting("CLIP_UPLOAD_RETRIES", 3))
-    backoff = float(_setting("CLIP_UPLOAD_BACKOFF_SECONDS", 1.0))
-    transient = _transient_errors()
-    names = {}
-    for field, path in files.items():
-        digest = _sha256(path)[:20]
-        suffix = {"file": ".mp4", "thumbnail": ".jpg", "preview": "-preview.mp4"}[field]
-        names[field] = f"clips/{clip.slug}/{digest}{suffix}"
-    stored: dict[str, str] = {}
-    try:
-        _upload_all(files, names, stored, retries, backoff, transient, on_attempt)
-    except StorageUnavailable:
-        raise
-    except BaseException:
-        _delete_unreferenced(list(stored.values()))
-        raise
-    return stored
-
-
-def _upload_all(
-    files: dict[str, Path],
-    names: dict[str, str],
-    stored: dict[str, str],
-    retries: int,
-    backoff: float,
-    transient: tuple[type[BaseException], ...],
-    on_attempt: Any,
-) -> None:
-    for field, path in files.items():
-        for attempt in range(retries + 1):
-            try:
-                if on_attempt is not None:
-                    on_attempt(field, attempt)
-                stored[field] = _store_one(path, names[field])
-                break
-            except transient as error:
-                if attempt == retries:
-                    _delete_unreferenced(list(stored.values()))
-                    raise StorageUnavailable(
-                        f"Storage is unavailable: the rendered clip could not be uploaded "
-                        f"after {retries + 1} tries ({type(error).__name__}: {error})."
-                    ) from error
-                delay = backoff * (2**attempt)
-                log.warning("Upload of %s failed (%s); retrying in %.1f s", field, error, delay)
-                time.sleep(delay)
-
-
-@transaction.atomic
-def clip_render_finish(
-    *,
-    clip_id: int,
-    token: str,
-    stored: dict[str, str],
-    render_seconds: float,
-    size_bytes: int,
-    keyframes: dict[str, Any],
-) -> bool:
-    """The one update that publishes a render. False when the clip was superseded (the
-    caller's uploads are then removed unless the clip uses them)."""
-    clip = Clip.objects.select_for_update().filter(pk=clip_id).first()
-    if clip is None or clip.render_token != token or clip.status != Clip.Status.RENDERING:
-        names = list(stored.values())
-        transaction.on_commit(lambda: _delete_unreferenced(names))
-        return False
-    old = {f.name for f in (clip.file, clip.thumbnail, clip.preview) if f}
-    clip.file.name = stored["file"]
-    clip.thumbnail.name = stored["thumbnail"]
-    clip.preview.name = stored["preview"]
-    clip.status = Clip.Status.READY
-    clip.progress = 100
-    clip.eta_s = 0
-    clip.error = ""
-    clip.render_token = ""
-    clip.finished_at = timezone.now()
-    clip.render_seconds = round(render_seconds, 2)
-    clip.size_bytes = size_bytes
-    clip.keyframes = keyframes
-    clip.save()
-    stale = list(old - set(stored.values()))
-    if stale:
-        transaction.on_commit(lambda: _delete_unreferenced(stale))
-    return True

@@ -20,7 +20,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
-from worlds.clips import services
+from worlds.clips import render_bookkeeping, services, storage
 
 log = logging.getLogger(__name__)
 
@@ -39,19 +39,19 @@ PROGRESS_EVERY_SECONDS = 1.0
     time_limit=TIME_LIMIT,
 )
 def clip_render(clip_id: int) -> str:
-    claim = services.clip_render_claim(clip_id=clip_id)
+    claim = render_bookkeeping.clip_render_claim(clip_id=clip_id)
     if claim is None:
         return "skipped"
     clip, token = claim
     try:
         return _render(clip, token)
-    except services.RenderSuperseded:
+    except render_bookkeeping.RenderSuperseded:
         return "superseded"
-    except services.StorageUnavailable as error:
-        services.clip_render_fail(clip_id=clip.pk, token=token, reason=str(error))
+    except storage.StorageUnavailable as error:
+        render_bookkeeping.clip_render_fail(clip_id=clip.pk, token=token, reason=str(error))
         return "failed"
     except SoftTimeLimitExceeded:
-        services.clip_render_fail(
+        render_bookkeeping.clip_render_fail(
             clip_id=clip.pk,
             token=token,
             reason=f"Rendering took longer than {SOFT_TIME_LIMIT // 60} minutes and was stopped.",
@@ -59,7 +59,7 @@ def clip_render(clip_id: int) -> str:
         return "failed"
     except Exception as error:
         log.exception("Clip %s failed to render", clip.pk)
-        services.clip_render_fail(
+        render_bookkeeping.clip_render_fail(
             clip_id=clip.pk,
             token=token,
             reason=f"Rendering failed: {type(error).__name__}: {error}",
@@ -68,8 +68,11 @@ def clip_render(clip_id: int) -> str:
 
 
 def _render(clip, token: str) -> str:  # noqa: ANN001
-    from worlds.clips.render import default_segments, model_lock, pick_video_codec, render_clip
+    from worlds.clips.encoding import pick_video_codec
+    from worlds.clips.render import render_clip
+    from worlds.clips.replay import model_lock
     from worlds.clips.script import compile_script
+    from worlds.clips.segments import default_segments
     from worlds.engine import world_model
 
     timeline = compile_script(clip.script)
@@ -77,7 +80,7 @@ def _render(clip, token: str) -> str:  # noqa: ANN001
     model = world_model(clip.resolution, purpose="clips", device=device)
     segments = getattr(settings, "CLIP_SEGMENTS", None) or default_segments(str(model.device))
     scout = None
-    if segments > 1:  # a tiny model finds where each segment starts (see render.py)
+    if segments > 1:  # a tiny model finds where each segment starts (see segments.py)
         replay_resolution = getattr(settings, "CLIP_REPLAY_RESOLUTION", "64x36")
         scout = world_model(replay_resolution, purpose="clips-scout", device="cpu")
     last = [0.0]
@@ -88,7 +91,7 @@ def _render(clip, token: str) -> str:  # noqa: ANN001
             return
         last[0] = now
         eta = elapsed / done * (total - done) if done else None
-        services.clip_render_progress(
+        render_bookkeeping.clip_render_progress(
             clip_id=clip.pk, token=token, progress=98.0 * done / total, eta_s=eta
         )
 
@@ -109,9 +112,11 @@ def _render(clip, token: str) -> str:  # noqa: ANN001
         thumbnail.write_bytes(result.thumbnail)
 
         def heartbeat(field: str, attempt: int) -> None:
-            services.clip_render_progress(clip_id=clip.pk, token=token, progress=99, eta_s=1)
+            render_bookkeeping.clip_render_progress(
+                clip_id=clip.pk, token=token, progress=99, eta_s=1
+            )
 
-        stored = services.clip_store_files(
+        stored = storage.clip_store_files(
             clip=clip,
             files={
                 "file": result.video_path,
@@ -120,7 +125,7 @@ def _render(clip, token: str) -> str:  # noqa: ANN001
             },
             on_attempt=heartbeat,
         )
-    published = services.clip_render_finish(
+    published = render_bookkeeping.clip_render_finish(
         clip_id=clip.pk,
         token=token,
         stored=stored,

@@ -214,7 +214,11 @@ class PlayConsumer(AsyncWebsocketConsumer):
                     name=self.worker_name
                 )
                 if not alive:
-                    dead = self.worker_name
+                    dead, dead_channel = self.worker_name, self.worker_channel
+                    # If it was only slow, make sure it stops: a session runs in one place.
+                    await self.channel_layer.send(
+                        dead_channel, {"type": "worker.stop", "session": self.session_id}
+                    )
                     await self.send_json(
                         {"type": "session", "status": "resuming", "session": self.session_id}
                     )

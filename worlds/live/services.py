@@ -21,7 +21,8 @@ from worlds.live import input_log
 from worlds.models import Command, InferenceWorker, PlaySession, Snapshot, World
 from worlds.selectors import snapshot_list_visible, world_can_view
 
-HEARTBEAT_STALE = timedelta(seconds=3)
+# Long enough that a busy machine's late heartbeat is not taken for a dead worker.
+HEARTBEAT_STALE = timedelta(seconds=5)
 RESUME_WINDOW = timedelta(minutes=2)
 
 Player = AbstractBaseUser | AnonymousUser

@@ -22,7 +22,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from channels.exceptions import ChannelFull
 from channels.layers import BaseChannelLayer, get_channel_layer
-from django.db import close_old_connections
+from django.db import connections
 
 from worlds.live import input_log, services
 from worlds.live.protocol import pack_audio, pack_video
@@ -146,11 +146,10 @@ class InferenceWorker:
 
     async def _db(self, function: Any, /, **kwargs: Any) -> Any:
         def call() -> Any:
-            close_old_connections()
             try:
                 return function(**kwargs)
             finally:
-                close_old_connections()
+                connections.close_all()  # a pool thread's connection would otherwise linger
 
         return await sync_to_async(call, thread_sensitive=False)()
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from celery import Celery
 
-from tests.processes import ROOT, database_url_for_processes, redis_url
+from tests.processes import database_url_for_processes, redis_url, start_celery_worker
 from tests.worlds.clips.conftest import make_clip
 from worlds.clips.models import Clip
 
@@ -25,42 +21,15 @@ def clip_worker(settings):
         pytest.skip("A real Celery worker needs Redis (redis://…/12); none answers here.")
     queue = f"clips-test-{uuid.uuid4().hex[:10]}"
     env = {
-        **os.environ,
         "REDIS_URL": REDIS,
         "DATABASE_URL": database_url_for_processes(),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "DJANGO_SETTINGS_MODULE": "tidepool.settings",
     }
-    worker = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("celery")),
-            "-A",
-            "tidepool",
-            "worker",
-            "--pool",
-            "solo",
-            "-Q",
-            queue,
-            "--loglevel",
-            "WARNING",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
     app = Celery("clips-test", broker=REDIS, backend=REDIS)
     try:
-        yield app, queue, worker
+        with start_celery_worker(queue=queue, env=env) as worker:
+            yield app, queue, worker
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
         app.close()
 
 

@@ -12,8 +12,10 @@ import numpy as np
 import pytest
 
 from tests.worlds.clips.conftest import STORM_SCRIPT, STORM_SEED
-from worlds.clips.render import FPS, av_offsets, decode_mp4, render_clip, replay
-from worlds.clips.script import compile_script
+from worlds.clips.render import render_clip
+from worlds.clips.replay import replay
+from worlds.clips.script import FPS, compile_script
+from worlds.clips.sync import av_offsets, decode_mp4
 
 
 def model_and_start(resolution="128x72"):

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from worlds.clips.render import replay
+from worlds.clips.replay import replay
 from worlds.clips.script import compile_script
 from worlds.clips.services import clip_create_from_session
 from worlds.live import input_log

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tests.worlds.clips.conftest import STORM_SCRIPT, make_clip
 from worlds.clips import render as render_module
-from worlds.clips import services
+from worlds.clips import render_bookkeeping, services, storage
 from worlds.clips.models import Clip
 from worlds.clips.tasks import clip_render
 
@@ -158,11 +158,11 @@ def test_a_passing_storage_hiccup_is_retried_without_rendering_again(
 
 def test_editing_a_clip_while_it_renders_discards_the_old_render(world, creator):
     clip = make_clip(world)
-    _, token = services.clip_render_claim(clip_id=clip.pk)
+    _, token = render_bookkeeping.clip_render_claim(clip_id=clip.pk)
     services.clip_update(clip=clip, user=creator, script={**STORM_SCRIPT, "duration_s": 1.5})
-    with pytest.raises(services.RenderSuperseded):
-        services.clip_render_progress(clip_id=clip.pk, token=token, progress=50, eta_s=3)
-    published = services.clip_render_finish(
+    with pytest.raises(render_bookkeeping.RenderSuperseded):
+        render_bookkeeping.clip_render_progress(clip_id=clip.pk, token=token, progress=50, eta_s=3)
+    published = render_bookkeeping.clip_render_finish(
         clip_id=clip.pk, token=token, stored={"file": "x.mp4", "thumbnail": "x.jpg",
         "preview": "x-preview.mp4"}, render_seconds=1, size_bytes=1, keyframes={},
     )  # fmt: skip
@@ -178,14 +178,14 @@ def test_a_failed_re_render_never_deletes_the_files_the_clip_still_shows(world, 
     assert clip_render.apply(args=[clip.pk]).get() == "ready"
     clip.refresh_from_db()
     Clip.objects.filter(pk=clip.pk).update(status=Clip.Status.QUEUED)
-    real = services._store_one
+    real = storage._store_one
 
     def preview_fails(path, name):
         if name.endswith("-preview.mp4"):
             raise OSError("network unreachable")
         return real(path, name)
 
-    monkeypatch.setattr(services, "_store_one", preview_fails)
+    monkeypatch.setattr(storage, "_store_one", preview_fails)
     assert clip_render.apply(args=[clip.pk]).get() == "failed"
     clip.refresh_from_db()
     assert default_storage.exists(clip.file.name)

@@ -120,7 +120,7 @@ def test_download_redirects_to_the_video_file(ready_clip):
 
 
 def test_remixing_at_a_moment_starts_a_new_world_from_that_tick(ready_clip, stranger_client):
-    from worlds.clips.render import replay
+    from worlds.clips.replay import replay
     from worlds.clips.script import compile_script
     from worlds.engine import world_model
 

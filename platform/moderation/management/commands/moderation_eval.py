@@ -56,7 +56,7 @@ def is_obfuscated(text: str) -> bool:
 def evaluate(rows: list[dict[str, Any]]) -> dict[str, Any]:
     from moderation.checks.embeddings import similarities
     from moderation.checks.normalise import normalise
-    from moderation.services import moderation_check
+    from moderation.verdicts import moderation_check
 
     moderation_check(text="warm up the models", context="command")
     similarities.cache_clear()  # time real checks, not cache hits
