@@ -7,12 +7,14 @@ without seams and a restored state sounds identical. numpy float64, then int16.
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
 from inference.camera import Pose
-from inference.rng import hash01, nhash
+from inference.rng import hash01, hash_u32, nhash, nhash_mixed
 from inference.state import PLAYER_ID, WorldState
 
 RATE = 48_000
@@ -112,54 +114,86 @@ def voice(sound: str, t: np.ndarray, noise: np.ndarray, dist_s: float = 0.0) -> 
     return np.zeros_like(t)
 
 
-def _ambience(state: WorldState, n0: int) -> np.ndarray:
-    """-> [CHUNK, 2]."""
-    sc, seed = state.scene, state.seed
-    t = (n0 + np.arange(CHUNK)) / RATE
-    out = np.zeros((CHUNK, 2))
+def _box_rows(x: np.ndarray, k: int) -> np.ndarray:
+    """_box along the last axis of [B, n] (each row exactly as _box would)."""
+    c = np.cumsum(np.concatenate((np.zeros((x.shape[0], 1)), x), axis=1), axis=1)
+    return (c[:, k:] - c[:, :-k]) / k
+
+
+def _noise_rows(n0: np.ndarray, n: int, seeds: list[int], salt: int) -> np.ndarray:
+    """_noise for B sessions at once: n0 [B] -> [B, n]."""
+    s = np.array([hash_u32(sd, salt) for sd in seeds], dtype=np.int64)[:, None]
+    return nhash_mixed(n0[:, None] + np.arange(n, dtype=np.int64), s)
+
+
+def _lowpass_rows(n0: np.ndarray, seeds: list[int], salt: int, k: int) -> np.ndarray:
+    raw = _noise_rows(n0 - 2 * k, CHUNK + 2 * k, seeds, salt)
+    once = _box_rows(raw, k)
+    return _box_rows(once, k)[:, -CHUNK:] * math.sqrt(k) * 1.2
+
+
+def _birdsong(seed: int, n0: int, out: np.ndarray) -> None:
+    """A chirp in some 0.3 s slots, added to out [CHUNK, 2]."""
+    slot = (n0 + np.arange(CHUNK)) // (RATE * 3 // 10)
+    for s in np.unique(slot):
+        if hash01(seed, int(s), 61) < 0.35:
+            ts = (n0 + np.arange(CHUNK) - int(s) * (RATE * 3 // 10)) / RATE
+            f = 2500 + 2500 * hash01(seed, int(s), 62)
+            ch = np.sin(2 * math.pi * (f * ts + 3000 * ts * ts)) * _env(ts, 0.12, 0.01)
+            pan = hash01(seed, int(s), 63)
+            out[:, 0] += 0.06 * ch * (1 - pan)
+            out[:, 1] += 0.06 * ch * pan
+
+
+def _ambience_rows(states: list[WorldState], n0: np.ndarray) -> np.ndarray:
+    """Ambience of sessions sharing biome, weather and time of day -> [B, CHUNK, 2]."""
+    sc = states[0].scene
+    seeds = [st.seed for st in states]
+    B = len(states)
+    t = (n0[:, None] + np.arange(CHUNK)) / RATE  # [B, CHUNK]
+    out = np.zeros((B, CHUNK, 2))
     wind_level = {"snow_mountains": 0.5, "desert": 0.35, "coast": 0.2, "volcanic": 0.2}.get(
         sc.biome, 0.12
     )
     if sc.weather in ("storm", "snow"):
         wind_level += 0.25
-    gust = 0.6 + 0.4 * np.sin(2 * math.pi * t / 7.3 + seed % 7)
+    seed7 = np.array([sd % 7 for sd in seeds], dtype=np.int64)[:, None]
+    gust = 0.6 + 0.4 * np.sin(2 * math.pi * t / 7.3 + seed7)
     for ch in range(2):
-        out[:, ch] += wind_level * 0.35 * _lowpass(n0, seed, 10 + ch, 48) * gust
+        out[:, :, ch] += wind_level * 0.35 * _lowpass_rows(n0, seeds, 10 + ch, 48) * gust
     if sc.weather in ("rain", "storm"):
         lvl = 0.12 if sc.weather == "rain" else 0.18
         for ch in range(2):
-            raw = _noise(n0 - 8, CHUNK + 8, seed, 20 + ch)
-            out[:, ch] += lvl * (raw[8:] - _box(raw, 9))
+            raw = _noise_rows(n0 - 8, CHUNK + 8, seeds, 20 + ch)
+            out[:, :, ch] += lvl * (raw[:, 8:] - _box_rows(raw, 9))
     if sc.biome in ("city", "night_city"):
         for ch in range(2):
-            lo = _lowpass(n0, seed, 30 + ch, 24) - _lowpass(n0, seed, 32 + ch, 160)
-            out[:, ch] += 0.12 * lo + 0.08 * _lowpass(n0, seed, 34 + ch, 300)
+            lo = _lowpass_rows(n0, seeds, 30 + ch, 24) - _lowpass_rows(n0, seeds, 32 + ch, 160)
+            out[:, :, ch] += 0.12 * lo + 0.08 * _lowpass_rows(n0, seeds, 34 + ch, 300)
         if sc.biome == "night_city":
-            out += 0.02 * np.sin(2 * math.pi * 60 * t)[:, None]
+            out += 0.02 * np.sin(2 * math.pi * 60 * t)[:, :, None]
     if sc.biome == "coast":
         swell = 0.5 - 0.5 * np.cos(2 * math.pi * t / 7.0)
         for ch in range(2):
-            out[:, ch] += 0.35 * _lowpass(n0, seed, 40 + ch, 60) * swell**2
+            out[:, :, ch] += 0.35 * _lowpass_rows(n0, seeds, 40 + ch, 60) * swell**2
     if sc.biome == "volcanic":
         for ch in range(2):
-            out[:, ch] += 0.5 * _lowpass(n0, seed, 50, 400 + 20 * ch)
+            out[:, :, ch] += 0.5 * _lowpass_rows(n0, seeds, 50, 400 + 20 * ch)
     day = sc.time_of_day != "night"
     calm = sc.weather in ("clear", "fog")
     if sc.biome in ("meadow", "forest", "coast") and calm:
-        if day:  # birdsong: a chirp in some 0.3 s slots
-            slot = (n0 + np.arange(CHUNK)) // (RATE * 3 // 10)
-            for s in np.unique(slot):
-                if hash01(seed, int(s), 61) < 0.35:
-                    ts = (n0 + np.arange(CHUNK) - int(s) * (RATE * 3 // 10)) / RATE
-                    f = 2500 + 2500 * hash01(seed, int(s), 62)
-                    ch = np.sin(2 * math.pi * (f * ts + 3000 * ts * ts)) * _env(ts, 0.12, 0.01)
-                    pan = hash01(seed, int(s), 63)
-                    out[:, 0] += 0.06 * ch * (1 - pan)
-                    out[:, 1] += 0.06 * ch * pan
+        if day:
+            for b in range(B):
+                _birdsong(seeds[b], int(n0[b]), out[b])
         else:  # crickets
             gate = (np.sin(2 * math.pi * 28 * t) > 0.3) * (np.sin(2 * math.pi * 0.7 * t) > -0.2)
-            out += (0.02 * np.sin(2 * math.pi * 4400 * t) * gate)[:, None]
+            out += (0.02 * np.sin(2 * math.pi * 4400 * t) * gate)[:, :, None]
     return out * 2.0
+
+
+def _ambience(state: WorldState, n0: int) -> np.ndarray:
+    """-> [CHUNK, 2]."""
+    return _ambience_rows([state], np.array([n0], dtype=np.int64))[0]
 
 
 _MUSIC = {
@@ -190,8 +224,58 @@ def _music(state: WorldState, n0: int) -> np.ndarray:
 
 def synth_chunk(state: WorldState, pose: Pose) -> np.ndarray:
     """The audio chunk for the state's current tick -> int16 [1600, 2]."""
+    return synth_chunks([state], [pose])[0]
+
+
+_POOL: ThreadPoolExecutor | None = None
+_PAR_MIN = 16  # sessions per batch before the work is spread over threads
+_PAR_ROWS = 8  # sessions per work item
+
+
+def _pool() -> ThreadPoolExecutor | None:
+    """Worker threads for large batches (numpy releases the GIL in its loops); None on
+    small machines, where the extra threads would only compete with the renderer."""
+    global _POOL
+    n = min(8, len(os.sched_getaffinity(0)) - 2)
+    if n < 2:
+        return None
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=n, thread_name_prefix="audio")
+    return _POOL
+
+
+def synth_chunks(states: list[WorldState], poses: list[Pose]) -> list[np.ndarray]:
+    """synth_chunk for B sessions: the ambience is vectorised over sessions that share
+    biome, weather and time of day (each row is computed exactly as on its own), and
+    large batches are split over worker threads (same rows, same results)."""
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for b, st in enumerate(states):
+        sc = st.scene
+        groups.setdefault((sc.biome, sc.weather, sc.time_of_day), []).append(b)
+    pcm = np.empty((len(states), CHUNK, 2), dtype=np.int16)
+    items = [
+        idx[i : i + _PAR_ROWS] for idx in groups.values() for i in range(0, len(idx), _PAR_ROWS)
+    ]
+
+    def work(idx: list[int]) -> None:
+        n0 = np.array([states[b].tick * CHUNK for b in idx], dtype=np.int64)
+        rows = _ambience_rows([states[b] for b in idx], n0)  # [b, CHUNK, 2]
+        for r, b in enumerate(idx):
+            _voices(states[b], poses[b], rows[r])
+        pcm[idx] = np.round(np.tanh(rows * 0.9) * 30000).astype(np.int16)
+
+    pool = _pool() if len(states) >= _PAR_MIN else None
+    if pool is None:
+        for idx in items:
+            work(idx)
+    else:
+        list(pool.map(work, items))
+    return list(pcm)
+
+
+def _voices(state: WorldState, pose: Pose, out: np.ndarray) -> None:
+    """Add music and event voices to the ambience out [CHUNK, 2] in place."""
     n0 = state.tick * CHUNK
-    out = _ambience(state, n0)
     if state.scene.music:
         out += _music(state, n0)
     yaw = math.radians(pose.yaw)
@@ -221,8 +305,6 @@ def synth_chunk(state: WorldState, pose: Pose) -> np.ndarray:
             mono = voice(snd, tl, nz)
         out[:, 0] += mono * gain * (1.0 - pan) * 2 * 0.7
         out[:, 1] += mono * gain * pan * 2 * 0.7
-    out = np.tanh(out * 0.9)
-    return np.round(out * 30000).astype(np.int16)
 
 
 def _source(state: WorldState, ev: dict[str, Any]) -> tuple[float, float] | None:

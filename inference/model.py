@@ -1,7 +1,8 @@
 """WorldModel: the one Django-free interface for live play, clip renders and replay.
 
     create(spec) -> state
-    step(states, inputs) -> [StepOutput(frame, audio, state)]   one batched tick
+    step(states, inputs, render=True) -> [StepOutput(frame, audio, state)]   one batched tick
+        (render=False: the same simulation, audio and events; frames are None)
     direct(state, text) -> (state, CommandResult)
     apply(state, actions_json) -> (state, CommandResult)        exact replay, no parsing
     snapshot(state) -> dict ;  restore(dict) -> state
@@ -21,7 +22,7 @@ import numpy as np
 import torch
 
 from inference.actions_json import ActionFormatError, from_json, to_json
-from inference.audio import synth_chunk
+from inference.audio import synth_chunks
 from inference.camera import Pose, camera_pose
 from inference.director import CommandResult, Rejected, apply_actions
 from inference.dynamics import flash_level, step_world
@@ -44,7 +45,7 @@ from inference.worldgen import TileCache
 class StepOutput:
     """Unpacks as (frame, audio, state); `events` lists what started on this tick."""
 
-    frame: torch.Tensor  # uint8 [H, W, 3] on CPU, contiguous
+    frame: torch.Tensor | None  # uint8 [H, W, 3] on CPU; None when stepped with render=False
     audio: np.ndarray  # int16 [1600, 2], 48 kHz stereo
     state: WorldState
     events: list[dict[str, Any]] = field(default_factory=list)
@@ -164,21 +165,30 @@ class WorldModel:
 
     @torch.inference_mode()
     def step(
-        self, states: Sequence[WorldState], inputs: Sequence[PlayerInput | None]
+        self,
+        states: Sequence[WorldState],
+        inputs: Sequence[PlayerInput | None],
+        render: bool = True,
     ) -> list[StepOutput]:
+        """Advance every state one tick. With render=False the renderer is skipped (the
+        state, audio and events evolve exactly as with render=True; frames are None), so a
+        worker that falls behind can simulate every tick and draw only the newest."""
         if len(states) != len(inputs):
             raise ValueError("step needs one input per state.")
         if not states:
             return []
-        events, views, poses = [], [], []
+        events, poses = [], []
         for s, inp in zip(states, inputs, strict=True):
             events.append(step_world(s, inp if inp is not None else PlayerInput(), self.cache))
-            pose = camera_pose(s, self.cache)
-            poses.append(pose)
-            views.append(self.view(s, pose))
-        frames = self.renderer.render(views)  # [B, H, W, 3] uint8, queued on the device
+            poses.append(camera_pose(s, self.cache))
+        frames = None
+        if render:
+            views = [self.view(s, poses[b]) for b, s in enumerate(states)]
+            frames = self.renderer.render(views)  # [B, H, W, 3] uint8, queued on the device
         # audio is synthesised on the CPU while an accelerator is still drawing
-        audio = [synth_chunk(s, poses[b]) for b, s in enumerate(states)]
+        audio = synth_chunks(list(states), poses)  # vectorised over similar sessions
+        if frames is None:
+            return [StepOutput(None, audio[b], s, events[b]) for b, s in enumerate(states)]
         frames = self._to_cpu(frames)
         return [StepOutput(frames[b], audio[b], s, events[b]) for b, s in enumerate(states)]
 

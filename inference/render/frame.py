@@ -68,20 +68,21 @@ class Renderer:
     def render(self, views: list[View]) -> torch.Tensor:
         """B views -> uint8 frames [B, H, W, 3] on the renderer's device."""
         B, dev = len(views), self.device
-        px = self.terrain.run(views, self.cache)  # [B, H, W, NA]
+        rgb, px = self.terrain.run(views, self.cache)  # [B, H, W, 3], [NA, B, H, W]
         hors = [self.terrain.horizon(v.pitch) for v in views]
         sky, grad = self.sky.run(views, hors)  # [B, H, W, 3], [B, H, 1, 3]
-        rgb = px[..., 0:3]
-        z, kind = px[..., A_Z], px[..., A_KIND]
+        z, kind = px[A_Z], px[A_KIND]
         eye = dev_tensor([v.y for v in views], dev).view(B, 1, 1)
         hor = dev_tensor(hors, dev).view(B, 1, 1)
         y_pix = eye + (hor - self.rows) * z / self.f  # [B, H, W] world height of the pixel
-        below = px[..., A_H] - y_pix
+        below = px[A_H] - y_pix
         rgb = self._surfaces(views, px, rgb, kind, y_pix, below)
         # fog towards the cloudless sky gradient, reaching the full sky (clouds, sun) at fog 1
-        fog = px[..., A_FOG].unsqueeze(-1)  # [B, H, W, 1]
+        fog = px[A_FOG].unsqueeze(-1)  # [B, H, W, 1]
         f2 = fog * fog
-        img = torch.lerp(rgb, torch.lerp(grad, sky, f2 * f2), fog)
+        f2.mul_(f2)  # fog^4
+        far = torch.lerp(grad, sky, f2, out=sky)  # sky is ours: blend in place
+        img = torch.lerp(rgb, far, fog)
         for b, v in enumerate(views):
             if v.sprites:
                 self._sprites(img[b], z[b], v, hors[b])
@@ -107,53 +108,85 @@ class Renderer:
                 res.index_copy_(0, ii, self.post.run(img.index_select(0, ii), style, tick))
             img = res
         img = img.mul(255.0).add_(0.5).clamp_(0, 255).to(torch.uint8)  # [B, h, w, 3]
-        if (self.out_w, self.out_h) != (self.W, self.H):
-            img = img.index_select(1, self.up_rows).index_select(2, self.up_cols)
-        return img  # [B, H, W, 3]
+        return self._upsample(img)  # [B, H, W, 3]
+
+    def _upsample(self, img: torch.Tensor) -> torch.Tensor:
+        """Pixel repetition to the output size; whole factors as one broadcast copy."""
+        if (self.out_w, self.out_h) == (self.W, self.H):
+            return img
+        B, h, w, _ = img.shape
+        if self.out_h % h == 0:
+            # columns by gather, then whole rows repeated as one broadcast copy
+            ky, ow = self.out_h // h, self.out_w
+            if self.out_w == 2 * w:
+                wide = torch.empty(B, h, w, 2, 3, dtype=img.dtype, device=img.device)
+                wide[:, :, :, 0] = img
+                wide[:, :, :, 1] = img
+            else:
+                wide = img.index_select(2, self.up_cols)
+            big = wide.view(B, h, 1, ow * 3).expand(B, h, ky, ow * 3)
+            return big.reshape(B, self.out_h, ow, 3)
+        return img.index_select(1, self.up_rows).index_select(2, self.up_cols)
 
     def _surfaces(self, views, px, rgb, kind, y_pix, below) -> torch.Tensor:
         kinds_present = self.terrain.kinds_present
         B = len(views)
         if BUILDING in kinds_present:
-            wall = (kind == BUILDING) & (below > 0.3)
-            u = px[..., A_U]
+            wall = (kind == BUILDING) & (below > 0.3)  # [B, H, W]
+            u = px[A_U]
             fy = y_pix / 3.2
-            wy = fy - torch.floor(fy)
+            fy_i = torch.floor(fy)
+            wy = fy - fy_i
             uu = u / 2.8
-            wu = uu - torch.floor(uu)
-            win = wall & (wy > 0.3) & (wy < 0.82) & (wu > 0.22) & (wu < 0.78) & (y_pix > 3.0)
+            uu_i = torch.floor(uu)
+            wu = uu - uu_i
+            win = wall & (wy > 0.3)
+            win &= wy < 0.82
+            win &= wu > 0.22
+            win &= wu < 0.78
+            win &= y_pix > 3.0
             win &= below > 0.9
             rgb = rgb * torch.where(wall, 0.72, 1.0).unsqueeze(-1)
-            night = dev_tensor([v.look.night for v in views], self.device).view(B, 1, 1) > 0.5
             light = dev_tensor([v.look.light for v in views], self.device).view(B, 1, 1, 3)
-            lit = thash(torch.floor(uu).long(), torch.floor(fy).long(), views[0].seed, 11) < 0.55
-            lit &= night
-            warm = dev_tensor([1.0, 0.8, 0.45], self.device)
             glass = dev_tensor([0.3, 0.38, 0.48], self.device) * light
-            glass = glass * (0.8 + 0.4 * px[..., A_AUX : A_AUX + 1])
-            wincol = torch.where(lit.unsqueeze(-1), warm, glass)
-            rgb = torch.where(win.unsqueeze(-1), wincol, rgb)
+            glass = glass * (0.8 + 0.4 * px[A_AUX].unsqueeze(-1))
+            nights = [v.look.night for v in views]
+            if any(nights):  # lit windows (the hash is skipped when no session is at night)
+                night = dev_tensor(nights, self.device).view(B, 1, 1) > 0.5
+                lit = self._window_hash(views, uu_i, fy_i) < 0.55
+                lit &= night
+                warm = dev_tensor([1.0, 0.8, 0.45], self.device)
+                glass = torch.where(lit.unsqueeze(-1), warm, glass)
+            rgb = torch.where(win.unsqueeze(-1), glass, rgb)
             if any(v.look.neon for v in views):
+                night = dev_tensor(nights, self.device).view(B, 1, 1) > 0.5
                 band = wall & night & (y_pix > 3.3) & (y_pix < 3.9)
-                band &= (
-                    thash(torch.floor(u / 7.0).long(), (px[..., A_AUX] * 97).long(), 5, 12) < 0.3
-                )
-                ni = (px[..., A_AUX] * 977).long() % self.neon.shape[0]
+                band &= thash(torch.floor(u / 7.0).long(), (px[A_AUX] * 97).long(), 5, 12) < 0.3
+                ni = (px[A_AUX] * 977).long() % self.neon.shape[0]
                 rgb = torch.where(band.unsqueeze(-1), self.neon[ni] * 1.3, rgb)
         if TREE in kinds_present or TRUNK in kinds_present:
             tree = ((kind == TREE) | (kind == TRUNK)) & (below > 0.0)
             rel = (below / 9.0).clamp(0, 1)
-            u = px[..., A_U]
-            leaf = thash(torch.floor(u * 2.5).long(), torch.floor(y_pix * 2.5).long(), 9, 14)
+            u = px[A_U]
+            leaf = thash(torch.floor(u * 2.5), torch.floor(y_pix * 2.5), 9, 14)  # [B, H, W]
             shade = 1.0 - 0.55 * rel + 0.35 * (leaf - 0.5)
             rgb = rgb * torch.where(tree, shade, 1.0).unsqueeze(-1)
         if WATER in kinds_present:
             water = kind == WATER
-            u = px[..., A_U]
-            sp = thash((u * 3).long(), (px[..., A_Z] * 2).long() + (views[0].tick // 3), 3, 13)
-            spark = water & (sp > 0.985) & (px[..., A_Z] < 120)
+            u = px[A_U]
+            zi = (px[A_Z] * 2).to(torch.int32) + (views[0].tick // 3)
+            sp = thash((u * 3).to(torch.int32), zi, 3, 13)
+            spark = water & (sp > 0.985) & (px[A_Z] < 120)
             rgb = torch.where(spark.unsqueeze(-1), rgb * 1.6 + 0.2, rgb)
         return rgb
+
+    @staticmethod
+    def _window_hash(views: list[View], uu_i: torch.Tensor, fy_i: torch.Tensor) -> torch.Tensor:
+        """Per-window random [B, H, W] from each session's own seed (floored coordinates)."""
+        seeds = [v.seed for v in views]
+        if all(sd == seeds[0] for sd in seeds):
+            return thash(uu_i, fy_i, seeds[0], 11)
+        return torch.stack([thash(uu_i[b], fy_i[b], sd, 11) for b, sd in enumerate(seeds)])
 
     def _sprites(self, img: torch.Tensor, depth: torch.Tensor, v: View, hor: float) -> None:
         """Draw billboards into img [H, W, 3] in place, depth-tested against depth [H, W]."""
@@ -166,6 +199,7 @@ class Renderer:
                 continue
             order.append((zc, dx * cy - dz * sy, s))
         order.sort(key=lambda t: -t[0])
+        light = fog_c = None
         for zc, xc, s in order:
             wm, hm, _ = KIND_SIZE[s.kind]
             ph = hm * s.size * self.f / zc
@@ -200,7 +234,10 @@ class Renderer:
             patch = tex.index_select(0, ry).index_select(1, rx)  # [h, w, 4]
             reg = img[cy0:cy1, cx0:cx1]
             vis = (depth[cy0:cy1, cx0:cx1] > zc).float() * patch[..., 3]  # [h, w]
-            lit = patch[..., :3] * dev_tensor(v.look.light, img.device).clamp(0.35, 1.3)
+            if light is None:  # uploaded once per view, not per sprite
+                light = dev_tensor(v.look.light, img.device).clamp(0.35, 1.3)
+                fog_c = dev_tensor(v.look.fog_colour, img.device)
+            lit = patch[..., :3] * light
             fog = min(1.0, 1.0 - math.exp(-v.look.fog_density * zc))
-            col = lit * (1 - fog) + dev_tensor(v.look.fog_colour, img.device) * fog
+            col = lit * (1 - fog) + fog_c * fog
             reg.copy_(torch.lerp(reg, col, vis.unsqueeze(-1)))

@@ -27,6 +27,7 @@ class PostPass:
         self.warm_paint = torch.tensor([1.06, 1.02, 0.92], device=device)
         self.film_glow = torch.tensor([0.9, 0.5, 0.3], device=device)
         self.film_grade = torch.tensor([1.08, 0.98, 0.82], device=device)
+        self.film_grade09 = self.film_grade * 0.9
         self.cy_shadows = torch.tensor([0.1, 0.9, 1.0], device=device)
         self.cy_highs = torch.tensor([1.0, 0.35, 0.9], device=device)
 
@@ -52,10 +53,10 @@ class PostPass:
             x = torch.lerp(lum, x, 1.3) * self.warm_paint
             x = torch.floor(x * 14.0 + 0.5) / 14.0 * 0.5 + x * 0.5
         elif style == "film80s":
-            glow = self._blur(x.clamp(0.65, 1.0) - 0.65, 8)
-            x = x + glow * self.film_glow
-            x = x * self.film_grade * 0.9 + 0.06
-            x = (x + self._grain(tick, 0.09)) * self.vignette
+            glow = self._blur(x.clamp(0.65, 1.0).sub_(0.65), 8)
+            x = torch.addcmul(x, glow, self.film_glow)
+            x.mul_(self.film_grade09).add_(0.06)
+            x.add_(self._grain(tick, 0.09)).mul_(self.vignette)
         elif style == "noir":
             lum = (x * self.luma).sum(-1, keepdim=True)
             lum = ((lum - 0.45) * 1.8 + 0.45).clamp(0, 1)
@@ -76,8 +77,8 @@ class PostPass:
             shadows, highs = self.cy_shadows, self.cy_highs
             x = x * 0.6 + lum * torch.lerp(shadows, highs, lum.clamp(0, 1)) * 0.6
             glow = self._blur(x.clamp(0.6, 1.0) - 0.6, 8)
-            x = (x + glow * 1.2) * self.vignette
+            x = x.add_(glow, alpha=1.2).mul_(self.vignette)
         elif style == "sepia":
             x = x @ self.sepia
-            x = (x + self._grain(tick, 0.04)) * self.vignette
+            x.add_(self._grain(tick, 0.04)).mul_(self.vignette)
         return x

@@ -29,9 +29,9 @@ from inference.worldgen import (
     TileCache,
 )
 
-# per-sample attribute channels gathered to pixels
-A_R, A_G, A_B, A_Z, A_H, A_KIND, A_U, A_AUX, A_FOG = range(9)
-NA = 9
+# per-sample scalar attributes gathered to pixels, planar [NA, B, H, W] (colour separately)
+A_Z, A_H, A_KIND, A_U, A_AUX, A_FOG = range(6)
+NA = 6
 
 
 class TerrainPass:
@@ -60,26 +60,35 @@ class TerrainPass:
         return self.h / 2 + math.tan(math.radians(max(-60.0, min(60.0, pitch_deg)))) * self.focal
 
     @torch.inference_mode()
-    def run(self, views: list[View], cache: TileCache) -> torch.Tensor:
-        """-> per-pixel attributes [B, H, W, NA]; sky pixels have A_KIND == -1."""
+    def run(self, views: list[View], cache: TileCache) -> tuple[torch.Tensor, torch.Tensor]:
+        """-> per-pixel colour [B, H, W, 3] and attributes [NA, B, H, W]; sky pixels have
+        A_KIND == -1."""
         dev, W, H, S = self.device, self.w, self.h, self.s
         B = len(views)
-        samples = []
-        for v in views:
-            win, ox, oz = cache.window(v.seed, v.biome, v.x, v.z, dev)  # [N*N, C]
-            n = int(math.isqrt(win.shape[0]))
-            sy, cy = math.sin(math.radians(v.yaw)), math.cos(math.radians(v.yaw))
-            dir_x = sy + self.dxc * cy  # [W]
-            dir_z = cy - self.dxc * sy  # [W]
-            wx = v.x + dir_x[:, None] * self.zk[None, :]  # [W, S]
-            wz = v.z + dir_z[:, None] * self.zk[None, :]  # [W, S]
-            ix = (torch.floor(wx / CELL) - ox).clamp_(0, n - 1)
-            iz = (torch.floor(wz / CELL) - oz).clamp_(0, n - 1)
-            idx = (iz * n + ix).to(torch.int64).reshape(-1)  # [W*S]
-            cell = win.index_select(0, idx).reshape(W, S, -1)  # [W, S, C]
-            samples.append((cell, wx + wz))
-        cells = torch.stack([c for c, _ in samples])  # [B, W, S, C]
-        ucoord = torch.stack([u for _, u in samples])  # [B, W, S]
+        wins = [cache.window(v.seed, v.biome, v.x, v.z, dev) for v in views]  # [N*N, C]
+        n = int(math.isqrt(wins[0][0].shape[0]))  # every window has the same size
+        C = wins[0][0].shape[1]
+        # ray sample positions for all sessions at once
+        yaw = [math.radians(v.yaw) for v in views]
+        sy = dev_tensor([math.sin(a) for a in yaw], dev).view(B, 1)
+        cy = dev_tensor([math.cos(a) for a in yaw], dev).view(B, 1)
+        dir_x = sy + self.dxc * cy  # [B, W]
+        dir_z = cy - self.dxc * sy  # [B, W]
+        zk = self.zk.view(1, 1, S)
+        wx = dev_tensor([v.x for v in views], dev).view(B, 1, 1) + dir_x.unsqueeze(2) * zk
+        wz = dev_tensor([v.z for v in views], dev).view(B, 1, 1) + dir_z.unsqueeze(2) * zk
+        org = dev_tensor([[w[1], w[2]] for w in wins], dev).view(B, 2, 1, 1)
+        ix = (torch.floor(wx / CELL) - org[:, 0]).clamp_(0, n - 1)  # [B, W, S]
+        iz = (torch.floor(wz / CELL) - org[:, 1]).clamp_(0, n - 1)
+        idx = (iz * n + ix).to(torch.int64).view(B, W * S)
+        ucoord = wx + wz  # [B, W, S]
+        if all(w[0] is wins[0][0] for w in wins):  # one shared window: one gather
+            cells = wins[0][0].index_select(0, idx.view(-1)).view(B, W, S, C)
+        else:
+            cells = torch.empty(B, W * S, C, device=dev)
+            for b, w in enumerate(wins):
+                torch.index_select(w[0], 0, idx[b], out=cells[b])
+            cells = cells.view(B, W, S, C)  # [B, W, S, C]
         hgt = cells[..., CH_H]  # [B, W, S]
         kind = cells[..., CH_KIND]
         eye = dev_tensor([v.y for v in views], dev).view(B, 1, 1)
@@ -97,34 +106,48 @@ class TerrainPass:
         dens = dev_tensor([v.look.fog_density for v in views], dev).view(B, 1, 1)
         snow = dev_tensor([v.look.snow_cover for v in views], dev).view(B, 1, 1, 1)
         wet = dev_tensor([v.look.wet for v in views], dev).view(B, 1, 1, 1)
+        counts = torch.bincount(kind.reshape(-1).to(torch.int64).clamp(0, 15), minlength=16)
+        self.kinds_present = {i for i, c in enumerate(counts.tolist()) if c}
         rgb = cells[..., CH_R : CH_B + 1]  # [B, W, S, 3]
-        is_water = (kind == WATER).unsqueeze(-1)
-        is_emit = (kind == LAVA).unsqueeze(-1)
-        flat = ((kind != BUILDING) & (kind != TREE) & (kind != TRUNK)).unsqueeze(-1)
-        rgb = torch.where(
-            flat & ~is_water & ~is_emit, torch.lerp(rgb, torch.ones_like(rgb), snow * 0.8), rgb
-        )
-        rgb = torch.where(flat & ~is_water, rgb * (1.0 - 0.3 * wet), rgb)
-        lit = torch.where(is_emit, rgb * 1.1, rgb * look_light)
+        # snow cover and wetness are exact no-ops at 0: skip them when no session has any
+        any_snow = any(v.look.snow_cover != 0 for v in views)
+        any_wet = any(v.look.wet != 0 for v in views)
+        if any_snow or any_wet:
+            is_water = (kind == WATER).unsqueeze(-1)
+            is_emit = (kind == LAVA).unsqueeze(-1)
+            flat = ((kind != BUILDING) & (kind != TREE) & (kind != TRUNK)).unsqueeze(-1)
+            if any_snow:
+                rgb = torch.where(
+                    flat & ~is_water & ~is_emit,
+                    torch.lerp(rgb, torch.ones_like(rgb), snow * 0.8),
+                    rgb,
+                )
+            if any_wet:
+                rgb = torch.where(flat & ~is_water, rgb * (1.0 - 0.3 * wet), rgb)
+        if LAVA in self.kinds_present:
+            lit = torch.where((kind == LAVA).unsqueeze(-1), rgb * 1.1, rgb * look_light)
+        else:
+            lit = rgb * look_light
         zk = self.zk.view(1, 1, S)
         fog = 1.0 - torch.exp(-dens * zk)  # [B, W, S]
         fade = ((zk - self.z_far * 0.72) / (self.z_far * 0.28)).clamp(0, 1)
         fog = torch.maximum(fog, fade * fade)
-        attr = torch.empty(B, W, S + 1, NA, device=dev)  # [B, W, S+1, NA], last = sky
-        attr[:, :, :S, 0:3] = lit
-        attr[:, :, :S, A_Z] = zk
-        attr[:, :, :S, A_H] = hgt
-        attr[:, :, :S, A_KIND] = kind
-        attr[:, :, :S, A_U] = ucoord
-        attr[:, :, :S, A_AUX] = cells[..., CH_AUX]
-        attr[:, :, :S, A_FOG] = fog
-        attr[:, :, S] = 0.0
-        attr[:, :, S, A_Z] = self.z_far * 4
-        attr[:, :, S, A_FOG] = 1.0
-        attr[:, :, S, A_KIND] = -1.0
-        counts = torch.bincount(kind.reshape(-1).to(torch.int64).clamp(0, 15), minlength=16)
-        self.kinds_present = {i for i, c in enumerate(counts.tolist()) if c}
+        # colour channels-last and the scalars planar, so every per-pixel read is contiguous
+        col = torch.zeros(B, W, S + 1, 3, device=dev)  # [B, W, S+1, 3], last = sky
+        col[:, :, :S] = lit
+        attr = torch.empty(NA, B, W, S + 1, device=dev)  # [NA, B, W, S+1]
+        attr[A_Z, :, :, :S] = zk
+        attr[A_H, :, :, :S] = hgt
+        attr[A_KIND, :, :, :S] = kind
+        attr[A_U, :, :, :S] = ucoord
+        attr[A_AUX, :, :, :S] = cells[..., CH_AUX]
+        attr[A_FOG, :, :, :S] = fog
+        attr[:, :, :, S] = 0.0
+        attr[A_Z, :, :, S] = self.z_far * 4
+        attr[A_FOG, :, :, S] = 1.0
+        attr[A_KIND, :, :, S] = -1.0
         base = (torch.arange(B * W, device=dev) * (S + 1)).view(B, 1, W)
-        pix = first.transpose(1, 2) + base  # [B, H, W] flat sample index
-        px = attr.reshape(B * W * (S + 1), NA).index_select(0, pix.reshape(-1))
-        return px.view(B, H, W, NA)  # channels-last per-pixel attributes
+        pix = (first.transpose(1, 2) + base).reshape(-1)  # [B*H*W] flat sample index
+        rgb = col.view(B * W * (S + 1), 3).index_select(0, pix).view(B, H, W, 3)
+        px = attr.view(NA, B * W * (S + 1)).index_select(1, pix).view(NA, B, H, W)
+        return rgb, px  # [B, H, W, 3] channels-last, [NA, B, H, W] planar

@@ -119,3 +119,21 @@ def test_it_is_bit_exact_after_restore_on_cuda():
     assert all(torch.equal(a, b) for a, b in zip(frames_a, frames_b, strict=True))
     assert all(np.array_equal(a, b) for a, b in zip(audio_a, audio_b, strict=True))
     assert frames_a[0].device.type == "cpu" and frames_a[0].is_contiguous()
+
+
+def test_steps_without_rendering_evolve_the_state_bit_exactly(model):
+    """N steps with render=False, then one rendered step == N + 1 rendered steps."""
+    a = make_state(model, weather="storm", entities=(girl_intent(),))
+    b = make_state(model, weather="storm", entities=(girl_intent(),))
+    inputs = _inputs(25)
+    frames_a, audio_a, a = _run(model, a, inputs)
+    audio_b = []
+    for inp in inputs[:-1]:
+        out = model.step([b], [inp], render=False)[0]
+        assert out.frame is None
+        audio_b.append(out.audio.copy())
+    last = model.step([b], [inputs[-1]])[0]
+    audio_b.append(last.audio.copy())
+    assert torch.equal(last.frame, frames_a[-1])
+    assert all(np.array_equal(x, y) for x, y in zip(audio_a, audio_b, strict=True))
+    assert model.snapshot(a) == model.snapshot(b)
