@@ -407,7 +407,8 @@ class PlayConsumer(AsyncWebsocketConsumer):
         self.sent_tick = event["tick"]
         await self.send(bytes_data=event["video"])
         if with_audio:
-            await self.send(bytes_data=event["audio"])
+            for chunk in event["audio"]:
+                await self.send(bytes_data=chunk)
 
     async def play_command(self, event: dict[str, Any]) -> None:
         result = event["result"]

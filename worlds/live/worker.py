@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 AUTOSAVE_SECONDS = 10.0
 CHECKPOINT_TICKS = 30
+MAX_CATCH_UP_TICKS = 4  # at most this many unrendered ticks before each rendered one
 DETACHED_GRACE_SECONDS = 120.0
 HEARTBEAT_SECONDS = 1.0
 
@@ -68,7 +69,7 @@ class TickOutput:
     tick: int
     seq: int
     video: bytes
-    audio: bytes
+    audio: list[bytes]  # one chunk per simulated tick, rendered or not
     events: list[dict[str, Any]]
     checkpoint: dict[str, Any] | None
     saved_snapshots: list[tuple[str, str, dict[str, Any], bytes]]  # label, purpose, state, jpeg
@@ -258,22 +259,38 @@ class InferenceWorker:
         next_at = time.monotonic()
         while True:
             active = [s for s in self.sessions.values() if s.attached]
+            # Behind schedule, simulate the missed ticks without drawing them: world time
+            # keeps pace with real time and the frame rate drops instead.
+            behind = int((time.monotonic() - next_at) / period)
+            catch_up = min(max(0, behind), MAX_CATCH_UP_TICKS)
             if active:
-                outputs = await loop.run_in_executor(self._executor, self._tick, active)
+                outputs = await loop.run_in_executor(self._executor, self._tick, active, catch_up)
                 await self._publish(outputs)
                 self.ticks += 1
-            next_at += period
+            next_at += period * (1 + catch_up)
             delay = next_at - time.monotonic()
-            if delay < -period:
-                next_at = time.monotonic()  # fell behind: skip ahead rather than spiral
+            if delay < -period * MAX_CATCH_UP_TICKS:
+                next_at = time.monotonic()  # hopelessly behind: let go rather than spiral
             await asyncio.sleep(max(0.0, delay))
 
-    def _tick(self, sessions: list[LiveSession]) -> list[TickOutput]:
-        """One batched step for every attached session. Runs on the model thread."""
-        import simplejpeg
-
+    def _take_inputs(self, sessions: list[LiveSession]) -> tuple[list[Any], list[int]]:
+        """Each session's input for the coming tick, and the seq it covers."""
         from inference.spec import PlayerInput
 
+        inputs, applied_seqs = [], []
+        for session in sessions:
+            # Inputs that land during the step belong to the next one.
+            with session.input_lock:
+                applied_seqs.append(session.last_seq)
+                player_input = PlayerInput.from_keys(
+                    session.keys, look=(session.look[0], session.look[1]), axes=session.axes
+                )
+                session.look = [0.0, 0.0]
+            session.recorder.record(_tick_of(session.state), player_input)
+            inputs.append(player_input)
+        return inputs, applied_seqs
+
+    def _apply_commands(self, sessions: list[LiveSession]) -> dict[str, list[dict[str, Any]]]:
         events: dict[str, list[dict[str, Any]]] = {s.id: [] for s in sessions}
         for session in sessions:
             for command_id, text, verdict in session.commands:
@@ -289,39 +306,39 @@ class InferenceWorker:
                     }
                 )
             session.commands.clear()
+        return events
 
-        inputs = []
-        applied_seqs = []  # read now: inputs that land during the step are not in this frame
-        for session in sessions:
-            with session.input_lock:
-                applied_seqs.append(session.last_seq)
-                player_input = PlayerInput.from_keys(
-                    session.keys, look=(session.look[0], session.look[1]), axes=session.axes
-                )
-                session.look = [0.0, 0.0]
-            session.recorder.record(_tick_of(session.state), player_input)
-            inputs.append(player_input)
+    def _tick(self, sessions: list[LiveSession], catch_up: int = 0) -> list[TickOutput]:
+        """Step every attached session in one batched call per tick: `catch_up` unrendered
+        ticks, then one rendered. Runs on the model thread."""
+        import simplejpeg
 
-        results = self.model.step([s.state for s in sessions], inputs)
+        events = self._apply_commands(sessions)
+        first_ticks = {s.id: _tick_of(s.state) for s in sessions}
+        audio: dict[str, list[bytes]] = {s.id: [] for s in sessions}
+        for remaining in range(catch_up, -1, -1):
+            inputs, applied_seqs = self._take_inputs(sessions)
+            results = self.model.step([s.state for s in sessions], inputs, render=remaining == 0)
+            for session, (_frame, chunk, state) in zip(sessions, results, strict=True):
+                session.state = state
+                audio[session.id].append(pack_audio(_tick_of(state), chunk.tobytes()))
+        frames = [result.frame for result in results]
 
         outputs = []
-        for session, seq, (frame, audio, state) in zip(
-            sessions, applied_seqs, results, strict=True
-        ):
-            session.state = state
-            tick = _tick_of(state)
+        for session, seq, frame in zip(sessions, applied_seqs, frames, strict=True):
+            tick = _tick_of(session.state)
             jpeg = simplejpeg.encode_jpeg(
                 frame.numpy(), quality=self.jpeg_quality, colorspace="RGB"
             )
             checkpoint = None
-            if tick % CHECKPOINT_TICKS == 0:
+            if tick // CHECKPOINT_TICKS != first_ticks[session.id] // CHECKPOINT_TICKS:
                 checkpoint = {
-                    "state": self.model.snapshot(state),
+                    "state": self.model.snapshot(session.state),
                     "entries": list(session.recorder.entries),
                     "from_tick": session.log_from_tick,
                 }
             saved = [
-                (label, purpose, self.model.snapshot(state), jpeg)
+                (label, purpose, self.model.snapshot(session.state), jpeg)
                 for label, purpose in session.snapshot_requests
             ]
             session.snapshot_requests.clear()
@@ -332,7 +349,7 @@ class InferenceWorker:
                     tick=tick,
                     seq=seq,
                     video=pack_video(tick, seq, jpeg),
-                    audio=pack_audio(tick, audio.tobytes()),
+                    audio=audio[session.id],
                     events=events[session.id],
                     checkpoint=checkpoint,
                     saved_snapshots=saved,

@@ -1,0 +1,54 @@
+"""The worker's tick: behind schedule it simulates without drawing, and stays exact."""
+
+from __future__ import annotations
+
+import pytest
+
+from worlds.engine import world_model
+from worlds.live import input_log
+from worlds.live.protocol import AUDIO_HEADER, unpack_video
+from worlds.live.worker import InferenceWorker, LiveSession
+
+
+@pytest.fixture
+def worker() -> InferenceWorker:
+    worker = InferenceWorker(resolution="64x36", layer=object())
+    worker.model = world_model("64x36", purpose="worker-test")
+    return worker
+
+
+def live_session(worker: InferenceWorker, name: str) -> LiveSession:
+    from inference.spec import WorldSpec
+
+    state = worker.model.create(WorldSpec(prompt="a quiet beach at sunset", seed=5))
+    session = LiveSession(
+        id=name, controller="c", state=state, recorder=input_log.InputRecorder(), log_from_tick=0
+    )
+    session.keys = ("w",)
+    return session
+
+
+def test_catching_up_simulates_every_tick_but_draws_only_the_last(worker):
+    behind = live_session(worker, "behind")
+    on_time = live_session(worker, "on-time")
+
+    [caught_up] = worker._tick([behind], catch_up=3)
+    for _ in range(4):
+        [last] = worker._tick([on_time])
+
+    assert caught_up.tick == last.tick == 4
+    assert len(caught_up.audio) == 4  # every simulated tick is heard
+    assert [AUDIO_HEADER.unpack_from(chunk)[1] for chunk in caught_up.audio] == [1, 2, 3, 4]
+    assert unpack_video(caught_up.video)[0] == 4
+    assert worker.model.snapshot(behind.state) == worker.model.snapshot(on_time.state)
+    assert caught_up.video == last.video
+
+
+def test_the_input_log_covers_every_simulated_tick(worker):
+    session = live_session(worker, "logged")
+    worker._tick([session], catch_up=2)
+    session.keys = ("s",)
+    worker._tick([session])
+    entries = session.recorder.entries
+    applied = list(input_log.inputs_by_tick(entries, 0, 4))
+    assert [round(i.move_y) for i in applied] == [1, 1, 1, -1]
