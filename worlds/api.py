@@ -199,10 +199,8 @@ def delete_world(request: HttpRequest, slug: str) -> Status:
 @router.post("/{slug}/publish", response={200: WorldOut, 400: ErrorOut}, auth=django_auth)
 def publish_world(request: HttpRequest, slug: str, payload: PublishIn) -> dict[str, Any]:
     world = selectors.world_get_visible(slug=slug, viewer=request.user)
-    snapshot = (
-        selectors.snapshot_get_visible(world=world, slug=payload.snapshot, viewer=request.user)
-        if payload.snapshot
-        else None
+    snapshot = selectors.snapshot_get_optional(
+        world=world, slug=payload.snapshot, viewer=request.user
     )
     world = services.world_publish(
         world=world, user=request.user, visibility=payload.visibility, snapshot=snapshot
@@ -213,10 +211,8 @@ def publish_world(request: HttpRequest, slug: str, payload: PublishIn) -> dict[s
 @router.post("/{slug}/remix", response={201: WorldOut, 400: ErrorOut}, auth=django_auth)
 def remix_world(request: HttpRequest, slug: str, payload: RemixIn) -> Status:
     world = selectors.world_get_visible(slug=slug, viewer=request.user)
-    snapshot = (
-        selectors.snapshot_get_visible(world=world, slug=payload.snapshot, viewer=request.user)
-        if payload.snapshot
-        else None
+    snapshot = selectors.snapshot_get_optional(
+        world=world, slug=payload.snapshot, viewer=request.user
     )
     remix = services.world_remix(
         world=world, snapshot=snapshot, user=request.user, title=payload.title
@@ -237,11 +233,7 @@ def list_snapshots(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 def create_snapshot(request: HttpRequest, slug: str, payload: SnapshotIn) -> Status:
     world = selectors.world_get_visible(slug=slug, viewer=request.user)
     services.world_require_owner(world=world, user=request.user)
-    parent = (
-        selectors.snapshot_get_visible(world=world, slug=payload.parent, viewer=request.user)
-        if payload.parent
-        else None
-    )
+    parent = selectors.snapshot_get_optional(world=world, slug=payload.parent, viewer=request.user)
     snapshot = services.snapshot_create(
         world=world, state=payload.state, label=payload.label, author=request.user, parent=parent
     )

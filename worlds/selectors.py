@@ -97,6 +97,11 @@ def snapshot_get_visible(*, world: World, slug: str, viewer: Viewer) -> Snapshot
     return snapshot
 
 
+def snapshot_get_optional(*, world: World, slug: str | None, viewer: Viewer) -> Snapshot | None:
+    """None when no snapshot was named; the visible snapshot when one was; 404 otherwise."""
+    return snapshot_get_visible(world=world, slug=slug, viewer=viewer) if slug else None
+
+
 @dataclass(frozen=True)
 class LineageNode:
     """One ancestor as a given viewer may see it. Hidden ancestors say nothing about

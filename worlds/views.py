@@ -91,11 +91,7 @@ def world_remix(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(f"/accounts/login/?next=/w/{slug}/")
     world = selectors.world_get_visible(slug=slug, viewer=request.user)
     snapshot_slug = request.POST.get("snapshot", "")
-    snapshot = (
-        selectors.snapshot_get_visible(world=world, slug=snapshot_slug, viewer=request.user)
-        if snapshot_slug
-        else None
-    )
+    snapshot = selectors.snapshot_get_optional(world=world, slug=snapshot_slug, viewer=request.user)
     remix = services.world_remix(world=world, snapshot=snapshot, user=request.user)
     messages.success(request, f"You remixed {world.title}. This copy is yours.")
     return redirect(remix)
@@ -110,10 +106,8 @@ def world_publish(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if form.is_valid():
         snapshot_slug = form.cleaned_data["snapshot"]
-        snapshot = (
-            selectors.snapshot_get_visible(world=world, slug=snapshot_slug, viewer=request.user)
-            if snapshot_slug
-            else None
+        snapshot = selectors.snapshot_get_optional(
+            world=world, slug=snapshot_slug, viewer=request.user
         )
         try:
             services.world_publish(

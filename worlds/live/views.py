@@ -22,11 +22,7 @@ def session_create(request: HttpRequest, slug: str) -> HttpResponse:
     """Start playing a world: fresh from its snapshot, or resumed from your last autosave."""
     world = selectors.world_get_visible(slug=slug, viewer=request.user)
     snapshot_slug = request.POST.get("snapshot", "")
-    snapshot = (
-        selectors.snapshot_get_visible(world=world, slug=snapshot_slug, viewer=request.user)
-        if snapshot_slug
-        else None
-    )
+    snapshot = selectors.snapshot_get_optional(world=world, slug=snapshot_slug, viewer=request.user)
     ip = client_ip(request)
     try:
         session_quota_check(ip=ip, user=request.user)
