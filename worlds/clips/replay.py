@@ -45,10 +45,12 @@ def replay(
     on_step: Callable[[int, Any], None] | None = None,
     keyframes: dict[str, Any] | None = None,
     snapshot_at: set[int] | None = None,
+    render: bool = True,
 ) -> Any:
     """Replay ticks [start, stop) of the timeline from `state` (the state at `start`,
     before that tick's commands). Returns the state after the last step. `keyframes`
-    collects snapshots every KEYFRAME_TICKS and at the ticks in `snapshot_at`."""
+    collects snapshots every KEYFRAME_TICKS and at the ticks in `snapshot_at`. Without
+    `render` the ticks are simulated exactly but not drawn (frames come back as None)."""
     stop = timeline.frames if stop is None else stop
     for k in range(start, stop):
         wanted = k % KEYFRAME_TICKS == 0 or (snapshot_at is not None and k in snapshot_at)
@@ -56,7 +58,7 @@ def replay(
             keyframes[str(k)] = model.snapshot(state)
         for event in timeline.commands.get(k, ()):
             state, _result = apply_event(model, state, event)
-        out = model.step([state], [timeline.input_at(k)])[0]
+        out = model.step([state], [timeline.input_at(k)], render=render)[0]
         state = out[2]
         if on_step is not None:
             on_step(k, out)
@@ -73,4 +75,4 @@ def state_at(
         state, start = model.restore(keyframes[str(best)]), best
     else:
         state, start = start_state, 0
-    return replay(model, state, timeline, start=start, stop=tick)
+    return replay(model, state, timeline, start=start, stop=tick, render=False)

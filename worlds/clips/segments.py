@@ -55,8 +55,8 @@ def render_segmented(
 ) -> RenderResult:
     """The clip in `segments` stretches rendered side by side, for a GPU.
 
-    1. A scout pass replays the whole timeline on a tiny-resolution model (the dynamics
-       are the same at any resolution) and snapshots the state where each segment starts.
+    1. A scout pass simulates the whole timeline without drawing it (`render=False`; the
+       dynamics are the same at any resolution) and snapshots where each segment starts.
     2. Each segment's state is restored on the full model; one batched `model.step` per
        tick advances all segments (commands are applied per segment, before the step, as
        in live play). Restoring a snapshot and replaying the same inputs gives the same
@@ -78,7 +78,14 @@ def render_segmented(
     scout = scout or model
     scout_state = scout.restore(model.snapshot(start_state))
     snapshots: dict[str, Any] = {}
-    replay(scout, scout_state, timeline, keyframes=snapshots, snapshot_at={b for b, _ in bounds})
+    replay(
+        scout,
+        scout_state,
+        timeline,
+        keyframes=snapshots,
+        snapshot_at={b for b, _ in bounds},
+        render=False,
+    )
     result.scout_s = time.perf_counter() - started
     result.keyframes = {k: v for k, v in snapshots.items() if int(k) % KEYFRAME_TICKS == 0}
 
