@@ -202,3 +202,8 @@ def test_a_world_lists_finished_clips_to_viewers_and_its_makers_own_clips_in_any
     assert set(clip_list_for_world(world=world, viewer=creator)) == {ready, rendering}
     make_clip(private_world, status=Clip.Status.READY)
     assert list(clip_list_for_world(world=private_world, viewer=stranger)) == []
+
+
+def test_the_clip_page_offers_a_report_link(ready_clip):
+    page = Client().get(f"/c/{ready_clip.slug}/").content.decode()
+    assert f"/moderation/report/clip/{ready_clip.slug}/" in page
