@@ -41,6 +41,17 @@ async def start_session(world, user=None, anonymous_key="anon-key"):
     )
 
 
+async def connect_playing(*, user=None, owner=None):
+    """A public world, a session for `user` (anonymous when None), connected and streaming."""
+    fields = {"owner": owner} if owner is not None else {}
+    world = await sync_to_async(WorldFactory)(visibility=Visibility.PUBLIC, **fields)
+    session = await start_session(world, user)
+    comm = communicator(session.pk, user=user, anonymous_key="" if user else "anon-key")
+    await comm.connect()
+    await receive_until(comm, is_video)
+    return comm, session, world
+
+
 async def test_the_owner_plays_their_private_world():
     owner = await sync_to_async(UserFactory)()
     world = await sync_to_async(WorldFactory)(owner=owner, visibility=Visibility.PRIVATE)
@@ -79,11 +90,7 @@ async def test_an_unknown_session_closes():
 
 
 async def test_anyone_plays_a_public_world_anonymously_and_holding_w_moves():
-    world = await sync_to_async(WorldFactory)(visibility=Visibility.PUBLIC)
-    session = await start_session(world)
-    comm = communicator(session.pk, anonymous_key="anon-key")
-    await comm.connect()
-    await receive_until(comm, is_video)
+    comm, session, world = await connect_playing()
     await comm.send_to(text_data=json.dumps({"type": "input", "seq": 7, "keys": ["w"]}))
     acked = await receive_until(comm, lambda m: is_video(m) and m["seq"] >= 7)
     assert acked["seq"] == 7
@@ -91,11 +98,7 @@ async def test_anyone_plays_a_public_world_anonymously_and_holding_w_moves():
 
 
 async def test_a_command_comes_back_with_its_result_and_is_logged():
-    world = await sync_to_async(WorldFactory)(visibility=Visibility.PUBLIC)
-    session = await start_session(world)
-    comm = communicator(session.pk, anonymous_key="anon-key")
-    await comm.connect()
-    await receive_until(comm, is_video)
+    comm, session, world = await connect_playing()
     await comm.send_to(
         text_data=json.dumps({"type": "command", "id": "c1", "text": "make it rain"})
     )
@@ -120,11 +123,7 @@ async def test_a_command_comes_back_with_its_result_and_is_logged():
     ],
 )
 async def test_protocol_abuse_gets_a_clear_error_and_the_session_survives(payload, code):
-    world = await sync_to_async(WorldFactory)(visibility=Visibility.PUBLIC)
-    session = await start_session(world)
-    comm = communicator(session.pk, anonymous_key="anon-key")
-    await comm.connect()
-    await receive_until(comm, is_video)
+    comm, session, world = await connect_playing()
     await comm.send_to(text_data=payload)
     error = await receive_until(comm, lambda m: m["type"] == "error")
     assert error["code"] == code
@@ -134,11 +133,7 @@ async def test_protocol_abuse_gets_a_clear_error_and_the_session_survives(payloa
 
 
 async def test_a_flood_of_inputs_is_rate_limited_not_a_crash():
-    world = await sync_to_async(WorldFactory)(visibility=Visibility.PUBLIC)
-    session = await start_session(world)
-    comm = communicator(session.pk, anonymous_key="anon-key")
-    await comm.connect()
-    await receive_until(comm, is_video)
+    comm, session, world = await connect_playing()
     for seq in range(1, 1001):
         await comm.send_to(text_data=json.dumps({"type": "input", "seq": seq, "keys": ["d"]}))
     error = await receive_until(comm, lambda m: m["type"] == "error")
@@ -200,11 +195,7 @@ async def test_a_snapshot_that_cannot_be_restored_ends_the_session_with_a_reason
 
 async def test_the_player_saves_a_named_snapshot():
     user = await sync_to_async(UserFactory)()
-    world = await sync_to_async(WorldFactory)(owner=user)
-    session = await start_session(world, user)
-    comm = communicator(session.pk, user=user)
-    await comm.connect()
-    await receive_until(comm, is_video)
+    comm, session, world = await connect_playing(user=user, owner=user)
     await comm.send_to(text_data=json.dumps({"type": "snapshot", "label": "by the pier"}))
     saved = await receive_until(comm, lambda m: m["type"] == "snapshot.saved")
     assert saved["label"] == "by the pier"
@@ -230,11 +221,7 @@ async def test_record_turns_what_happened_into_a_clip():
     from worlds.clips.models import Clip
 
     user = await sync_to_async(UserFactory)()
-    world = await sync_to_async(WorldFactory)(owner=user)
-    session = await start_session(world, user)
-    comm = communicator(session.pk, user=user)
-    await comm.connect()
-    await receive_until(comm, is_video)
+    comm, session, world = await connect_playing(user=user, owner=user)
     await comm.send_to(text_data=json.dumps({"type": "record", "action": "start"}))
     started = await receive_until(comm, lambda m: m["type"] == "record")
     assert started["status"] == "recording"
@@ -270,11 +257,7 @@ async def test_remix_from_here_makes_a_world_of_the_players_own():
 
 
 async def test_anonymous_players_are_invited_to_sign_up_to_record_and_remix():
-    world = await sync_to_async(WorldFactory)(visibility=Visibility.PUBLIC)
-    session = await start_session(world)
-    comm = communicator(session.pk, anonymous_key="anon-key")
-    await comm.connect()
-    await receive_until(comm, is_video)
+    comm, session, world = await connect_playing()
     await comm.send_to(text_data=json.dumps({"type": "record", "action": "start"}))
     assert (await receive_until(comm, lambda m: m["type"] == "error"))["code"] == (
         "sign_up_to_record"
