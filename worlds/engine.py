@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
 _lock = threading.Lock()
 _models: dict[tuple[str, str, str], WorldModel] = {}
-_interpreter: Any = None
 _warming = False
 
 
@@ -35,21 +34,19 @@ def world_model(
     """A process-wide model per (resolution, purpose). Live play and offline work
     (thumbnails, renders) get separate instances: a model is not thread-safe, and they
     run on different threads. All of them share one text interpreter."""
-    global _interpreter
     resolution = resolution or settings.INFERENCE_RESOLUTION
     device = device or settings.INFERENCE_DEVICE
     key = (resolution, purpose, device)
     with _lock:
         if key not in _models:
             from inference.backends import get_backend
+            from inference.interpreter import shared_interpreter
 
-            model = get_backend(
+            _models[key] = get_backend(
                 device=device,
                 resolution=parse_resolution(resolution),
-                interpreter=_interpreter,
+                interpreter=shared_interpreter(),
             )
-            _interpreter = model.interpreter
-            _models[key] = model
         return _models[key]
 
 

@@ -21,6 +21,6 @@ Readings worth knowing when applying the intents:
 """
 
 from inference.interpreter.counting import count_director_actions
-from inference.interpreter.interpreter import Interpreter
+from inference.interpreter.interpreter import Interpreter, shared_interpreter
 
-__all__ = ["Interpreter", "count_director_actions"]
+__all__ = ["Interpreter", "count_director_actions", "shared_interpreter"]

@@ -22,6 +22,7 @@ from inference.interpreter.prompt import read_prompt
 from inference.interpreter.tokens import tokenize
 
 if TYPE_CHECKING:
+    from inference.interpreter.encoder import MiniLMEncoder
     from inference.interpreter.matcher import SemanticMatcher
 
 # Biomes and eras are set by the world prompt, not by commands.
@@ -66,6 +67,11 @@ class Interpreter:
         self._get_matcher()
         return self
 
+    @property
+    def encoder(self) -> MiniLMEncoder:
+        """The loaded MiniLM encoder, for other text checks that want the same embeddings."""
+        return self._get_matcher().encoder
+
     def _get_matcher(self) -> SemanticMatcher:
         if self._matcher is None:
             with self._load_lock:
@@ -106,3 +112,16 @@ class Interpreter:
         actions = merge_scene_changes(actions)
         confidence = min((token.similarity for token in tokens if token.sense), default=1.0)
         return Understood(tuple(actions), round(confidence, 3))
+
+
+_shared: Interpreter | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_interpreter() -> Interpreter:
+    """One interpreter per process, so the MiniLM weights load once for everyone."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Interpreter()
+        return _shared

@@ -38,17 +38,9 @@ class ExemplarIndex:
 
 
 def _encoder() -> Any:
-    try:  # share the world model's encoder when this process has loaded it
-        from worlds import engine
+    from inference.interpreter import shared_interpreter
 
-        matcher = getattr(engine._interpreter, "_matcher", None)
-        if matcher is not None and getattr(matcher, "encoder", None) is not None:
-            return matcher.encoder
-    except Exception:  # noqa: BLE001 - any failure just means loading our own
-        pass
-    from inference.interpreter.encoder import MiniLMEncoder
-
-    return MiniLMEncoder("cpu")
+    return shared_interpreter().encoder  # the same MiniLM the world model reads commands with
 
 
 def index() -> ExemplarIndex:
