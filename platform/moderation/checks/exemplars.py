@@ -9,6 +9,13 @@ they only need to sit near harmful meaning in embedding space.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+# A wider corpus (about 80 lines per category and 320 benign, most of those look-alikes),
+# added to the hand-written lines below by training_set().
+CORPUS = Path(__file__).with_name("exemplar_corpus.json")
+
 HARMFUL: dict[str, tuple[str, ...]] = {
     "sexual": (
         "explicit sex scene between two adults",
@@ -135,6 +142,11 @@ HARMFUL: dict[str, tuple[str, ...]] = {
         "i keep cutting deeper every night",
         "ways to make myself bleed",
         "stop eating until i am skinny enough",
+        "how do i make myself throw up after dinner",
+        "laxatives to lose weight fast",
+        "i just want to fall asleep and not exist anymore",
+        "everyone would be happier if i was gone",
+        "what is the most painless way to go",
     ),
     "illicit": (
         "how to cook methamphetamine at home",
@@ -235,3 +247,12 @@ BENIGN: tuple[str, ...] = (
     "a sad goodbye at the funeral",
     "the hero falls in battle",
 )
+
+
+def training_set() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """(harmful lines per category, benign lines): the hand-written exemplars above plus
+    the wider corpus. Both embedding signals use all of them."""
+    corpus: dict[str, list[str]] = json.loads(CORPUS.read_text(encoding="utf-8"))
+    harmful = {c: tuple(dict.fromkeys(HARMFUL[c] + tuple(corpus.get(c, ())))) for c in HARMFUL}
+    benign = tuple(dict.fromkeys(BENIGN + tuple(corpus.get("benign", ()))))
+    return harmful, benign

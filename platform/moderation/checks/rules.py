@@ -320,6 +320,36 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:starv\w*|purg\w*) (?:myself|yourself) (?:thin|skinny)?\b|"
         r"\b(?:ways|how|tips) to (?:starve|purge|stop eating)\b",
     ),
+    Rule(
+        "self-harm",
+        BLOCK,
+        # eating disorders: purging, starving and laxatives as weight control
+        r"\b(?:purg\w*|throw\w* up|vomit\w*|puk\w*) (?:\w+ )?(?:after|before) "
+        r"(?:eating|meals?|food|dinner|lunch|breakfast|every meal)\b|"
+        r"\bmake (?:my ?self|yourself|her ?self|him ?self) (?:throw up|vomit|puke|sick) "
+        r"(?:after|to lose|so i|to stay)\b|"
+        r"\b(?:purging|binge ?purge|pro ?mia|ana coach|meanspo|bonespo)\b|"
+        r"\blaxatives? (?:to|for|so) (?:lose|drop|get thin|stay thin|be thin)\b|"
+        r"\b(?:skip\w*|stop\w*|quit\w*) (?:eating|all meals|every meal) (?:until|till|to get)"
+        r" (?:i|she|he|you|they)?\s?(?:am|is|are|get|gets)? ?(?:thin|skinny|bones)\b|"
+        r"\bhide (?:not eating|that i (?:don ?t|do not) eat|my (?:purging|starving))\b",
+    ),
+    Rule(
+        "self-harm",
+        BLOCK,
+        # passive ideation and method-seeking, first person or "how to"
+        r"\b(?:i|i ?d|i would|i want to|i wanna|i just want to|i wish i could) "
+        r"(?:\w+ )?(?:disappear|fall asleep|go to sleep|sleep) (?:\w+ )?(?:and )?"
+        r"(?:never (?:wake up|come back|exist)|forever)\b|"
+        r"\bnever wake up again\b|"
+        r"\b(?:i|i ?d|i would) (?:rather|prefer to) (?:be dead|die|not exist|not be alive)\b|"
+        r"\bwish (?:i|i ?d) (?:had )?(?:was|were|been)? ?"
+        r"(?:never (?:been )?born|dead|gone for good)\b|"
+        r"\b(?:everyone|they|my family|the world) (?:would be|is|are) better (?:off )?without me\b|"
+        r"\bno (?:point|reason) (?:in|to) (?:living|being alive|going on|staying alive)\b|"
+        r"\b(?:painless|quick|quickest|easy|easiest|fastest|surest) ways? to (?:die|end it)\b|"
+        r"\bhow (?:to|do i|can i) (?:die|end it) (?:painlessly|quickly|peacefully|fast)\b",
+    ),
     # harassment (at people, not characters)
     Rule(
         "harassment",

@@ -2,11 +2,16 @@
 false-positive rate on benign text, and milliseconds per check.
 
     python manage.py moderation_eval [--file tests/data/moderation_eval.jsonl]
-        [--split dev|test|all] [--show-errors] [--threads N]
+        [--split dev|test|fresh|holdout|all|each] [--show-errors] [--threads N]
 
-The set carries a dev/test split. Thresholds and exemplars were tuned looking at the dev
-split only; the test split is the honest figure. The command also checks that no
-evaluation string appears among the exemplars the MiniLM check compares against.
+The set carries four splits:
+- dev: rules, exemplars and thresholds were first tuned on it alone;
+- test: held out at first; its misses were later looked at and the self-harm rules
+  widened (eating disorders, passive ideation, method-seeking), so it is not untouched;
+- fresh: written after that, then used to choose the probe and thresholds (so tuned on);
+- holdout: written by someone who had not seen the check, its exemplars or the other
+  splits, and never tuned on. It is the honest figure.
+The command also checks that no evaluation string appears among the exemplars.
 """
 
 from __future__ import annotations
@@ -126,7 +131,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--file", default=str(DEFAULT_FILE))
-        parser.add_argument("--split", choices=("dev", "test", "all", "each"), default="each")
+        parser.add_argument(
+            "--split", choices=("dev", "test", "fresh", "holdout", "all", "each"), default="each"
+        )
         parser.add_argument("--show-errors", action="store_true")
         parser.add_argument(
             "--threads",
@@ -145,7 +152,8 @@ class Command(BaseCommand):
             torch.set_num_threads(options["threads"])
         rows = load_rows(path)
         self._check_separation(rows)
-        splits = ["dev", "test", "all"] if options["split"] == "each" else [options["split"]]
+        each = ["dev", "test", "fresh", "holdout", "all"]
+        splits = each if options["split"] == "each" else [options["split"]]
         failed = False
         for split in splits:
             subset = rows if split == "all" else [r for r in rows if r.get("split") == split]
@@ -153,17 +161,18 @@ class Command(BaseCommand):
                 continue
             summary = evaluate(subset)
             failed |= self._print(split, summary, options["show_errors"]) and split in (
-                "test",
+                "holdout",
                 "all",
             )
         if failed:
             self.stdout.write(self.style.WARNING("Some targets are missed (see above)."))
 
     def _check_separation(self, rows: list[dict[str, Any]]) -> None:
-        from moderation.checks.exemplars import BENIGN, HARMFUL
+        from moderation.checks.exemplars import training_set
 
-        exemplars = {t.lower().strip() for t in BENIGN} | {
-            t.lower().strip() for texts in HARMFUL.values() for t in texts
+        harmful, benign = training_set()  # the nearest-exemplar anchors are among these
+        exemplars = {t.lower().strip() for t in benign} | {
+            t.lower().strip() for texts in harmful.values() for t in texts
         }
         overlap = [r["text"] for r in rows if r["text"].lower().strip() in exemplars]
         if overlap:
