@@ -144,9 +144,15 @@ class Command(BaseCommand):
         )
         from worlds.live.services import worker_is_alive
 
-        deadline = time.monotonic() + 120
-        while not worker_is_alive(name=f"bench-{port}"):
-            if time.monotonic() > deadline or worker.poll() is not None:
-                raise CommandError("The inference worker did not start.")
-            time.sleep(0.2)
+        try:
+            deadline = time.monotonic() + 120
+            while not worker_is_alive(name=f"bench-{port}"):
+                if time.monotonic() > deadline or worker.poll() is not None:
+                    raise CommandError("The inference worker did not start.")
+                time.sleep(0.2)
+        except BaseException:
+            for process in (daphne, worker):  # never leave a server behind
+                process.terminate()
+                process.wait(timeout=30)
+            raise
         return [daphne, worker]
