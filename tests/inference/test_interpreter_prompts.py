@@ -14,6 +14,11 @@ PROMPTS = [
     ("a dense pine forest in the fog", {"biome": "forest", "weather": "fog"}),
     ("a desert with dunes", {"biome": "desert"}),
     ("a misty jungle at dusk", {"biome": "forest", "weather": "fog", "time_of_day": "sunset"}),
+    ("a lighthouse on a cliff with waves crashing below", {"biome": "coast"}),
+    ("an old wooden pier at dawn", {"biome": "coast", "time_of_day": "dawn"}),
+    ("a glacier under the northern lights", {"biome": "snow_mountains"}),
+    ("a red rock canyon at noon", {"biome": "desert", "time_of_day": "noon"}),
+    ("the girl waves to the cat", {"biome": "meadow"}),
 ]  # fmt: skip
 
 
