@@ -23,8 +23,8 @@ from moderation.checks.exemplars import training_set
 from moderation.checks.probe import BENIGN as BENIGN_LABEL
 from moderation.checks.probe import LinearProbe, train_probe
 
-# Tuned on the dev, test and fresh splits of tests/data/moderation_eval.jsonl; the
-# holdout split (moderation_holdout.jsonl) is never tuned on (see moderation_eval).
+# Tuned on the dev, test and fresh splits of tests/data/moderation_eval.jsonl; its
+# holdout split is never tuned on (see moderation_eval).
 STRONG_SIMILARITY = 0.72
 STRONG_MARGIN = 0.10
 WEAK_SIMILARITY = 0.60
@@ -53,6 +53,8 @@ def _encoder() -> Any:
 
 
 def index() -> ExemplarIndex:
+    import torch
+
     global _index
     if _index is None:
         with _lock:
@@ -64,10 +66,8 @@ def index() -> ExemplarIndex:
                 for position, category in enumerate(categories):
                     texts.extend(harmful_texts[category])
                     owners.extend([position] * len(harmful_texts[category]))
-                harmful = encoder.encode(texts)
-                benign = encoder.encode(list(benign_texts))
-                import torch
-
+                harmful = encoder.encode(texts)  # [N, 384]
+                benign = encoder.encode(list(benign_texts))  # [M, 384]
                 probe = train_probe(
                     torch.cat([harmful, benign]),
                     [categories[o] for o in owners] + [BENIGN_LABEL] * len(benign),

@@ -2,8 +2,9 @@
 benign lines from what people really type into Tidepool (prompts, director commands),
 including the ones that look alarming and are fine.
 
-These are NOT the evaluation strings (tests/data/moderation_eval.jsonl); the evaluation
-checks that no line here appears there. Harmful lines are kept short and non-graphic:
+These, and the corpus in exemplar_corpus.json, are NOT the evaluation strings
+(tests/data/moderation_eval.jsonl); the evaluation checks that no line of either appears
+there. Harmful lines are kept short and non-graphic:
 they only need to sit near harmful meaning in embedding space.
 """
 
