@@ -57,7 +57,20 @@ class CaseStatus(models.TextChoices):
     ACTIONED = "actioned", "Actioned"
 
 
-class Flag(models.Model):
+class Case(models.Model):
+    """What the moderator queue lists: open until dismissed or actioned, worst first."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    severity = models.PositiveSmallIntegerField(default=0, db_index=True)
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-severity", "created_at"]
+
+
+class Flag(Case):
     """Something the checks flagged for review: a session, or a world's text/image."""
 
     class Source(models.TextChoices):
@@ -66,7 +79,6 @@ class Flag(models.Model):
         CONTENT = "content", "Flagged world content"
         IMAGE = "image", "Flagged image"
 
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     source = models.CharField(max_length=12, choices=Source.choices)
     session = models.ForeignKey(
         "worlds.PlaySession", null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
@@ -79,12 +91,6 @@ class Flag(models.Model):
     )
     text = models.CharField(max_length=500, blank=True)
     categories = models.JSONField(default=dict, blank=True)
-    severity = models.PositiveSmallIntegerField(default=0, db_index=True)
-    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-severity", "created_at"]
 
     def __str__(self) -> str:
         return f"Flag {self.pk} ({self.source}, {self.severity})"
@@ -108,8 +114,7 @@ class ReportReason(models.TextChoices):
     OTHER = "other", "Something else"
 
 
-class Report(models.Model):
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+class Report(Case):
     kind = models.CharField(max_length=10, choices=ReportKind.choices)
     object_id = models.CharField(max_length=64)
     world = models.ForeignKey(
@@ -131,12 +136,6 @@ class Report(models.Model):
     reporter_ip = models.GenericIPAddressField(null=True, blank=True)
     reason = models.CharField(max_length=20, choices=ReportReason.choices)
     details = models.TextField(max_length=1000, blank=True)
-    severity = models.PositiveSmallIntegerField(default=0, db_index=True)
-    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-severity", "created_at"]
 
     def __str__(self) -> str:
         return f"Report {self.pk} of {self.kind} {self.object_id}"
