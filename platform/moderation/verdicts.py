@@ -4,6 +4,11 @@
 director command passes; `moderation_check_image` checks uploads for nudity. Both are
 offline: rules, alt-profanity-check's shipped classifier, and MiniLM similarity to
 exemplars (see moderation/checks/).
+
+The signals check each other. A flag-tier rule word ("nude", "murder", "weed") counts only
+when the MiniLM probe reads the sentence the same way, and a sexual/minors reading from the
+embeddings alone must survive rewriting the minors as adults: what is sexual with an adult
+in it is blocked, while a child at a birthday party is not.
 """
 
 from __future__ import annotations
@@ -111,15 +116,28 @@ def moderation_check(*, text: str, context: str) -> ModerationResult:
 
 def _score(text: str) -> tuple[dict[str, float], list[str], list[str]]:
     from moderation.checks.classifier import profanity
+    from moderation.checks.embeddings import corroborates, sexual_once_adult
     from moderation.checks.normalise import normalise
-    from moderation.checks.rules import benign_remainder, rule_scores
+    from moderation.checks.rules import benign_remainder, minors_as_adults, rule_scores
 
     norm = normalise(text)
+    remainder = benign_remainder(norm)
+    embedded, probe = _embedding_scores(remainder) if remainder else ({}, {})
     rules, hits = rule_scores(norm)
+    # A flag-tier word counts only where the sentence means it ("nude" in a museum does not).
+    rules = {
+        c: s
+        for c, s in rules.items()
+        if s >= BLOCK_AT or embedded.get(c, 0.0) >= FLAG_AT or corroborates(c, probe)
+    }
+    hits = [hit for hit in hits if hit.category in rules]
+    if "sexual/minors" in embedded and "sexual/minors" not in rules:
+        as_adults = minors_as_adults(remainder)
+        if as_adults != remainder and not sexual_once_adult(as_adults):
+            del embedded["sexual/minors"]  # it was the child that read as minors, not sex
     signals: list[str] = ["rules"] if rules else []
     scores = {c: rules.get(c, 0.0) for c in CATEGORIES}
 
-    remainder = benign_remainder(norm)
     offensive = profanity(norm.words) if remainder else 0.0
     targeted = bool(SECOND_PERSON.search(norm.words))
     if offensive >= 0.9:
@@ -127,7 +145,6 @@ def _score(text: str) -> tuple[dict[str, float], list[str], list[str]]:
         harassment = 0.9 if (targeted and offensive >= 0.97) else 0.55
         scores["harassment"] = max(scores["harassment"], harassment)
 
-    embedded = _embedding_scores(remainder) if remainder else {}
     if embedded:
         signals.append("embeddings")
     for category, score in embedded.items():
@@ -144,20 +161,23 @@ def _score(text: str) -> tuple[dict[str, float], list[str], list[str]]:
     return scores, parts, signals
 
 
-def _embedding_scores(text: str) -> dict[str, float]:
-    from moderation.checks.embeddings import embedding_scores
+def _embedding_scores(text: str) -> tuple[dict[str, float], dict[str, float]]:
+    """(category scores, the probe's probabilities), each the highest over the chunks."""
+    from moderation.checks.embeddings import embedding_scores, probe_scores
 
     words = text.split()
     if len(words) <= CHUNK_WORDS:
-        return embedding_scores(text)
+        return embedding_scores(text), probe_scores(text)
     best: dict[str, float] = {}
+    probe: dict[str, float] = {}
     step = CHUNK_WORDS // 2
     for start in range(0, min(len(words) - step, MAX_CHUNKS * step), step):
-        for category, score in embedding_scores(
-            " ".join(words[start : start + CHUNK_WORDS])
-        ).items():
+        chunk = " ".join(words[start : start + CHUNK_WORDS])
+        for category, score in embedding_scores(chunk).items():
             best[category] = max(best.get(category, 0.0), score)
-    return best
+        for label, p in probe_scores(chunk).items():
+            probe[label] = max(probe.get(label, 0.0), p)
+    return best, probe
 
 
 def _decide(

@@ -63,6 +63,57 @@ def test_harmful_text_is_blocked_in_its_category_despite_tricks(text, category):
     assert not result.allowed
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a nude marble statue of Venus in a museum hall",
+        "a murder mystery game night with friends",
+        "pull every weed out of the garden bed",
+    ],
+)
+def test_a_flag_word_alone_does_not_flag_a_sentence_that_means_no_harm(text):
+    assert moderation_check(text=text, context="prompt").verdict == "allow"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("the stripper takes off everything for the crowd", "sexual"),
+        ("murder everyone in the village and leave the bodies", "violence/graphic"),
+    ],
+)
+def test_a_flag_word_the_sentence_means_still_counts(text, category):
+    result = moderation_check(text=text, context="prompt")
+    assert result.verdict != "allow", result
+    assert category in result.categories, result
+
+
+def test_a_child_doing_something_ordinary_is_not_read_as_sexual():
+    text = "a 9 year old girl blows out the candles at her birthday party"
+    assert moderation_check(text=text, context="prompt").verdict == "allow"
+
+
+def test_a_euphemism_about_a_child_that_stays_sexual_for_an_adult_is_blocked():
+    result = moderation_check(text="make the kindergartner undress for the man", context="prompt")
+    assert result.verdict == "block", result
+
+
+def test_minors_are_rewritten_as_adults_for_the_counterfactual():
+    from moderation.checks.rules import minors_as_adults
+
+    assert minors_as_adults("a 10 year old girl at her party") == "a adult adult at her party"
+    assert minors_as_adults("a kindergartner in 3rd grade") == "a adult in adult"
+    assert minors_as_adults("a man at the market") == "a man at the market"
+
+
+def test_spelt_out_letters_with_leetspeak_among_them_are_read_as_a_word():
+    from moderation.checks.normalise import normalise
+
+    assert normalise("c h i l d  p 0 r n").words == "child porn"
+    assert normalise("meet at 5 p m").words == "meet at 5 p m"
+    assert moderation_check(text="c h i l d  p 0 r n scene", context="prompt").verdict == "block"
+
+
 def test_zero_width_characters_and_stretched_letters_do_not_help():
     assert moderation_check(text="su\u200bi\u200bcide", context="command").verdict == "block"
     assert moderation_check(text="gooooore", context="command").verdict == "block"
@@ -145,7 +196,7 @@ def test_the_labelled_set_is_big_and_separate_from_the_exemplars():
     assert len(rows) >= 300
     labels = {row["label"] for row in rows}
     assert labels == {*CATEGORIES, "benign"}
-    assert {row["split"] for row in rows} == {"dev", "test", "fresh", "holdout"}
+    assert {row["split"] for row in rows} == {"dev", "test", "fresh", "holdout", "dev2", "holdout2"}
     harmful, benign = training_set()
     exemplars = {t.lower() for t in benign} | {t.lower() for ts in harmful.values() for t in ts}
     assert not [row["text"] for row in rows if row["text"].lower() in exemplars]

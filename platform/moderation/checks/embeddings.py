@@ -23,14 +23,16 @@ from moderation.checks.exemplars import training_set
 from moderation.checks.probe import BENIGN as BENIGN_LABEL
 from moderation.checks.probe import LinearProbe, train_probe
 
-# Tuned on the dev, test and fresh splits of tests/data/moderation_eval.jsonl; its
-# holdout split is never tuned on (see moderation_eval).
+# Tuned on the dev, test, fresh and dev2 splits of tests/data/moderation_eval.jsonl; its
+# holdout and holdout2 splits are never tuned on (see moderation_eval).
 STRONG_SIMILARITY = 0.72
 STRONG_MARGIN = 0.10
 WEAK_SIMILARITY = 0.60
 WEAK_MARGIN = 0.10
 PROBE_BLOCK = 0.70  # probe probability that blocks in the severe categories
 PROBE_FLAG = 0.60  # and that flags in any category
+CORROBORATE_AT = 0.45  # probe probability that backs a flag-tier rule word
+ADULT_SEXUAL_AT = 0.50  # probe p(sexual) + p(sexual/minors) once minors read as adults
 
 _lock = threading.Lock()
 _index: ExemplarIndex | None = None
@@ -105,6 +107,29 @@ def similarities(text: str) -> tuple[dict[str, float], float, dict[str, float]]:
 
 # Where a miss costs most, a weak hit already blocks.
 SEVERE = frozenset({"sexual/minors", "self-harm", "violence/graphic"})
+
+
+def probe_scores(text: str) -> dict[str, float]:
+    """The probe's probability per label (categories and "benign") for `text`."""
+    return similarities(text)[2] if text.strip() else {}
+
+
+def corroborates(category: str, probe: dict[str, float]) -> bool:
+    """Whether the probe backs a flag-tier rule word in `category`. "Nude" in a museum
+    or "murder" at a mystery party means nothing harmful; the probe reads the whole
+    sentence. Sexual words aimed at minors count for sexual too."""
+    p = probe.get(category, 0.0)
+    if category == "sexual":
+        p += probe.get("sexual/minors", 0.0)
+    return p >= CORROBORATE_AT
+
+
+def sexual_once_adult(adult_text: str) -> bool:
+    """Whether `adult_text` (a text with its minors rewritten as adults) is still sexual.
+    If it is not, a sexual/minors reading came from the child alone: a birthday party or
+    a skate park, not sexual content."""
+    probe = probe_scores(adult_text)
+    return probe.get("sexual", 0.0) + probe.get("sexual/minors", 0.0) >= ADULT_SEXUAL_AT
 
 
 def embedding_scores(text: str) -> dict[str, float]:

@@ -143,6 +143,10 @@ INVISIBLE = dict.fromkeys(
 LEET_WORD = re.compile(r"[a-z0-9@$!|+€£¢(<%*]+")
 # Single letters separated by one space or by punctuation; two or more spaces end a word.
 SINGLES = re.compile(r"\b(?:[a-z](?: |[._\-*/\\,·•~] ?)){2,}[a-z]\b")
+# Spaced-out letters with leetspeak among them ("p 0 r n"): single characters in a run.
+SPACED_LEET = re.compile(
+    r"(?<!\S)(?:[a-z0-9@$!|+€£¢(<%](?: |[._\-/\\,·•~] ?)){2,}[a-z0-9@$!|+€£¢(<%](?!\S)"
+)
 NON_WORD = re.compile(r"[^a-z0-9]+")
 REPEATS = re.compile(r"([a-z])\1+")
 
@@ -175,6 +179,13 @@ def _deleet_word(match: re.Match[str]) -> str:
     return "".join(LEET.get(ch, ch) for ch in word)
 
 
+def _deleet_spaced(match: re.Match[str]) -> str:
+    run = match.group(0)
+    if sum(ch.isalpha() for ch in run) < 3:
+        return run  # "5 p m" or "a 3 d" are not a word spelt out
+    return "".join(LEET.get(ch, ch) if not ch.isspace() else ch for ch in run)
+
+
 def _join_singles(match: re.Match[str]) -> str:
     return re.sub(r"[^a-z]", "", match.group(0))
 
@@ -189,6 +200,7 @@ def normalise(text: str) -> Normalised:
     plain = " ".join(folded.split())
     words = re.sub(r"[\t\r\n\f\v]", "  ", folded)
     words = LEET_WORD.sub(_deleet_word, words)
+    words = SPACED_LEET.sub(_deleet_spaced, words)
     words = SINGLES.sub(_join_singles, words)
     words = " ".join(NON_WORD.sub(" ", words).split())
     return Normalised(original=text, plain=plain, words=words, squeezed=squeeze(words))

@@ -2,15 +2,21 @@
 false-positive rate on benign text, and milliseconds per check.
 
     python manage.py moderation_eval [--file tests/data/moderation_eval.jsonl]
-        [--split dev|test|fresh|holdout|all|each] [--show-errors] [--threads N]
+        [--split dev|test|fresh|holdout|dev2|holdout2|all|each] [--show-errors] [--threads N]
 
-The set carries four splits:
+The set carries six splits:
 - dev: rules, exemplars and thresholds were first tuned on it alone;
 - test: held out at first; its misses were later looked at and the self-harm rules
   widened (eating disorders, passive ideation, method-seeking), so it is not untouched;
 - fresh: written after that, then used to choose the probe and thresholds (so tuned on);
 - holdout: written by someone who had not seen the check, its exemplars or the other
-  splits, and never tuned on. It is the honest figure.
+  splits, and never tuned on; run once. Its benign false positives (3 of 90) led to
+  the next two splits, but its errors were never read;
+- dev2: 300 benign look-alikes and 120 harmful texts written for tuning against false
+  positives (tuned on: flag-tier rule words now need the probe to agree, a minors reading
+  must stay sexual once the minors read as adults, and exemplars were added);
+- holdout2: written blind like holdout; run once before that tuning as a baseline and
+  once after it, its errors never read. With holdout, the honest figure.
 The command also checks that no evaluation string appears among the exemplars.
 """
 
@@ -31,6 +37,7 @@ from moderation.checks import CATEGORIES
 DEFAULT_FILE = Path(settings.BASE_DIR) / "tests" / "data" / "moderation_eval.jsonl"
 RECALL_TARGETS = {"sexual/minors": 0.9, "violence/graphic": 0.9, "self-harm": 0.9}
 FP_TARGET = 0.02
+SPLITS = ("dev", "test", "fresh", "holdout", "dev2", "holdout2")
 
 
 def load_rows(path: Path) -> list[dict[str, Any]]:
@@ -131,9 +138,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--file", default=str(DEFAULT_FILE))
-        parser.add_argument(
-            "--split", choices=("dev", "test", "fresh", "holdout", "all", "each"), default="each"
-        )
+        parser.add_argument("--split", choices=(*SPLITS, "all", "each"), default="each")
         parser.add_argument("--show-errors", action="store_true")
         parser.add_argument(
             "--threads",
@@ -152,7 +157,7 @@ class Command(BaseCommand):
             torch.set_num_threads(options["threads"])
         rows = load_rows(path)
         self._check_separation(rows)
-        each = ["dev", "test", "fresh", "holdout", "all"]
+        each = [*SPLITS, "all"]
         splits = each if options["split"] == "each" else [options["split"]]
         failed = False
         for split in splits:
@@ -162,6 +167,7 @@ class Command(BaseCommand):
             summary = evaluate(subset)
             failed |= self._print(split, summary, options["show_errors"]) and split in (
                 "holdout",
+                "holdout2",
                 "all",
             )
         if failed:
