@@ -2,9 +2,10 @@
 false-positive rate on benign text, and milliseconds per check.
 
     python manage.py moderation_eval [--file tests/data/moderation_eval.jsonl]
-        [--split dev|test|fresh|holdout|dev2|holdout2|all|each] [--show-errors] [--threads N]
+        [--split dev|test|fresh|holdout|dev2|holdout2|dev3|holdout3|all|each]
+        [--show-errors] [--threads N]
 
-The set carries six splits:
+The set carries eight splits:
 - dev: rules, exemplars and thresholds were first tuned on it alone;
 - test: held out at first; its misses were later looked at and the self-harm rules
   widened (eating disorders, passive ideation, method-seeking), so it is not untouched;
@@ -15,8 +16,12 @@ The set carries six splits:
 - dev2: 300 benign look-alikes and 120 harmful texts written for tuning against false
   positives (tuned on: flag-tier rule words now need the probe to agree, a minors reading
   must stay sexual once the minors read as adults, and exemplars were added);
-- holdout2: written blind like holdout; run once before that tuning as a baseline and
-  once after it, its errors never read. With holdout, the honest figure.
+- holdout2: written blind like holdout; run before that tuning as a baseline and after
+  it, its errors never read;
+- dev3: 316 benign look-alikes (news, care, education, art, sport, cooking, words that are
+  slurs elsewhere) and 206 evasive harmful texts (tuned on: benign idioms, the profanity
+  classifier reads what the idioms leave, and exemplars were added);
+- holdout3: written blind, run once after that tuning. The newest untouched figure.
 The command also checks that no evaluation string appears among the exemplars.
 """
 
@@ -37,7 +42,7 @@ from moderation.checks import CATEGORIES
 DEFAULT_FILE = Path(settings.BASE_DIR) / "tests" / "data" / "moderation_eval.jsonl"
 RECALL_TARGETS = {"sexual/minors": 0.9, "violence/graphic": 0.9, "self-harm": 0.9}
 FP_TARGET = 0.02
-SPLITS = ("dev", "test", "fresh", "holdout", "dev2", "holdout2")
+SPLITS = ("dev", "test", "fresh", "holdout", "dev2", "holdout2", "dev3", "holdout3")
 
 
 def load_rows(path: Path) -> list[dict[str, Any]]:
@@ -168,6 +173,7 @@ class Command(BaseCommand):
             failed |= self._print(split, summary, options["show_errors"]) and split in (
                 "holdout",
                 "holdout2",
+                "holdout3",
                 "all",
             )
         if failed:
