@@ -138,7 +138,7 @@ def _score(text: str) -> tuple[dict[str, float], list[str], list[str]]:
     signals: list[str] = ["rules"] if rules else []
     scores = {c: rules.get(c, 0.0) for c in CATEGORIES}
 
-    offensive = profanity(norm.words) if remainder else 0.0
+    offensive = profanity(remainder) if remainder else 0.0
     targeted = bool(SECOND_PERSON.search(norm.words))
     if offensive >= 0.9:
         signals.append("classifier")

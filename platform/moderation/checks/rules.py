@@ -543,6 +543,30 @@ BENIGN_IDIOMS = (
     r"\bblood ?(?:moon|orange|red)\b",
     r"\bpot(?:ted)? (?:plant|plants|flowers?)\b",
     r"\bsuicide squad\b",
+    # words that are slurs elsewhere and plain English here
+    r"\bniggardl\w*",
+    r"\bfaggots? (?:and|with|in) (?:peas|gravy|mash|onion)\w*",
+    r"\b(?:dutch|sea|river|the old|a) dykes? (?:holding|against|along|by|on|in|of|burst)\w*",
+    r"\bchinks? in (?:\w+ ){0,3}armou?r\b",
+    r"\bpussy ?willows?\b",
+    r"\b(?:farmyard|barnyard|rooster|the) cock (?:crow\w*|on the|at dawn)\b|\bcock ?crow\w*",
+    r"\b(?:greyhound|dog|breeding|the|a|whelping) bitch (?:nursing|and her|whelp\w*|with)\b",
+    r"\b(?:\w+ )?sex (?:is )?(?:decided|determined|determination)\b",
+    # art and education
+    r"\b(?:life|figure) drawing\b",
+    r"\b(?:rubens|titian|classical|renaissance|baroque|marble|bronze|greek|roman)\W+(?:\w+ ){0,2}"
+    r"nudes?\b",
+    r"\bsex (?:education|ed)\b",
+    # sport: a thrashing is not a massacre
+    r"\b(?:got|get|were|was|been) (?:absolutely )?(?:massacred|slaughtered|murdered|butchered|"
+    r"destroyed) (?:\d+ ?\d*|in the|by|at)\b",
+    # pests are not people
+    r"\bgas\w* the (?:termites|ants|roaches|cockroaches|wasps|bugs|mosquitoes|moles)\b",
+    # care and prevention talk about suicide
+    r"\b(?:died|dies|lost \w+) (?:by|to) suicide\b",
+    r"\bsuicide (?:prevention|hotline|helpline|crisis line|awareness|survivors?)\b",
+    r"\bthinking (?:about|of) suicide call\b",
+    r"\bself ?harm (?:survivors?|recovery|awareness|support)\b",
 )
 
 
