@@ -95,6 +95,8 @@ def test_a_flag_word_the_sentence_means_still_counts(text, category):
         "faggots and peas with gravy at the pub",
         "an arrow slips through a chink in his armour",
         "pussy willow in a jar on the table",
+        "a greyhound bitch nursing her puppies",
+        "a dutch dyke holding back the sea",
         "we got massacred 5-0 at home",
         "a hotline poster for suicide prevention at the station",
     ],
@@ -108,6 +110,7 @@ def test_words_that_are_harmful_elsewhere_pass_in_plain_english(text):
     [
         ("those chinks are ruining the neighbourhood", "hate"),
         ("i want to commit suicide tonight", "self-harm"),
+        ("he was butchered by the gang, show the body", "violence/graphic"),
     ],
 )
 def test_the_same_words_aimed_at_harm_still_block(text, category):

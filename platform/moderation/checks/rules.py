@@ -546,11 +546,11 @@ BENIGN_IDIOMS = (
     # words that are slurs elsewhere and plain English here
     r"\bniggardl\w*",
     r"\bfaggots? (?:and|with|in) (?:peas|gravy|mash|onion)\w*",
-    r"\b(?:dutch|sea|river|the old|a) dykes? (?:holding|against|along|by|on|in|of|burst)\w*",
+    r"\b(?:dutch|sea|river|flood) dykes? (?:holding|against|along|burst)\w*",
     r"\bchinks? in (?:\w+ ){0,3}armou?r\b",
     r"\bpussy ?willows?\b",
-    r"\b(?:farmyard|barnyard|rooster|the) cock (?:crow\w*|on the|at dawn)\b|\bcock ?crow\w*",
-    r"\b(?:greyhound|dog|breeding|the|a|whelping) bitch (?:nursing|and her|whelp\w*|with)\b",
+    r"\b(?:farmyard|barnyard|rooster) cock (?:crow\w*|at dawn)\b|\bcock ?crow\w*",
+    r"\b(?:greyhound|dog|breeding|whelping|brood) bitch (?:nursing|and her|whelp\w*)\b",
     r"\b(?:\w+ )?sex (?:is )?(?:decided|determined|determination)\b",
     # art and education
     r"\b(?:life|figure) drawing\b",
@@ -559,7 +559,7 @@ BENIGN_IDIOMS = (
     r"\bsex (?:education|ed)\b",
     # sport: a thrashing is not a massacre
     r"\b(?:got|get|were|was|been) (?:absolutely )?(?:massacred|slaughtered|murdered|butchered|"
-    r"destroyed) (?:\d+ ?\d*|in the|by|at)\b",
+    r"destroyed) (?:\d+ \d+|in the (?:derby|final|match|game|league|cup))\b",
     # pests are not people
     r"\bgas\w* the (?:termites|ants|roaches|cockroaches|wasps|bugs|mosquitoes|moles)\b",
     # care and prevention talk about suicide

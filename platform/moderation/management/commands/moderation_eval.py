@@ -11,9 +11,9 @@ The set carries eight splits:
   widened (eating disorders, passive ideation, method-seeking), so it is not untouched;
 - fresh: written after that, then used to choose the probe and thresholds (so tuned on);
 - holdout: written by someone who had not seen the check, its exemplars or the other
-  splits, and never tuned on; run once. Its benign false positives (3 of 90) led to
-  the next two splits, but its errors were never read;
-- dev2: 300 benign look-alikes and 120 harmful texts written for tuning against false
+  splits, and never tuned on. Its benign false positives (3 of 90) led to the later
+  splits; its figures were rerun after later tuning, its errors never read;
+- dev2: about 300 benign look-alikes and 120 harmful texts written for tuning against false
   positives (tuned on: flag-tier rule words now need the probe to agree, a minors reading
   must stay sexual once the minors read as adults, and exemplars were added);
 - holdout2: written blind like holdout; run before that tuning as a baseline and after
