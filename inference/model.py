@@ -95,9 +95,12 @@ class WorldModel:
         resolution: str | tuple[int, int] = "480p",
         interpreter: Any = None,
         render_scale: float | None = None,
+        compiled: bool = False,
     ) -> None:
         """render_scale: internal resolution factor. Default: 1.0 on CUDA and for small
-        outputs; 0.5 for CPU outputs wider than 480 px (the 2-core CPU budget)."""
+        outputs; 0.5 for CPU outputs wider than 480 px (the 2-core CPU budget).
+        compiled: compile the renderer's per-pixel stage (worth it on CPU for long-running
+        processes; frames are bit-identical to the eager ones)."""
         self.device = torch.device(device)
         self.width, self.height = resolve(resolution)
         if render_scale is None:
@@ -107,9 +110,21 @@ class WorldModel:
         self.render_scale = float(render_scale)
         self.cache = TileCache()
         self.renderer = Renderer(
-            self.width, self.height, self.device, self.cache, scale=self.render_scale
+            self.width,
+            self.height,
+            self.device,
+            self.cache,
+            scale=self.render_scale,
+            compiled=compiled,
         )
         self._interpreter = interpreter
+
+    def warm_renderer(self, batch_sizes: Sequence[int] = (1, 2)) -> None:
+        """Draw throwaway frames, so a compiled renderer compiles now and not on a player's
+        first frame (one graph for a single session, one for any larger batch)."""
+        state = self.create(WorldSpec("a quiet meadow", seed=0))
+        for batch in batch_sizes:
+            self.render([state] * batch)
 
     # -- text ---------------------------------------------------------------------
     @property

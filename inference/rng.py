@@ -30,12 +30,20 @@ def hash01(*parts: int) -> float:
 
 
 def thash(x: torch.Tensor, z: torch.Tensor, seed: int, salt: int = 0) -> torch.Tensor:
-    """Lattice hash of integer tensors -> float32 in [0, 1). Works on CPU and CUDA, exactly.
+    """Lattice hash of integer tensors -> float32 in [0, 1). Works on CPU and CUDA, exactly."""
+    return thash_mixed(x, z, seed_mix(seed, salt))
 
-    Computed in wrapping int32 arithmetic with masked (logical) right shifts: the low 32
-    bits equal the uint32 reference hash, at half the memory traffic of int64."""
+
+def seed_mix(seed: int, salt: int = 0) -> int:
+    """The (seed, salt) mix that thash adds, as a signed int32."""
     s = hash_u32(seed, salt)
-    s = s - (1 << 32) if s >= 1 << 31 else s  # as a signed int32
+    return s - (1 << 32) if s >= 1 << 31 else s
+
+
+def thash_mixed(x: torch.Tensor, z: torch.Tensor, s: int | torch.Tensor) -> torch.Tensor:
+    """thash with the mix `s` given: an int, or an int32 tensor that broadcasts (one per
+    session). Wrapping int32 arithmetic with masked (logical) right shifts: the low 32 bits
+    equal the uint32 reference hash, at half the memory traffic of int64."""
     h = x.to(torch.int32) * 374761393 + z.to(torch.int32) * 668265263 + s
     h = (h ^ ((h >> 13) & 0x7FFFF)) * 1274126177
     h = (h ^ ((h >> 16) & 0xFFFF)) * 0x45D9F3B

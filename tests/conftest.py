@@ -31,6 +31,13 @@ def stranger_client(stranger) -> Client:
 
 
 @pytest.fixture(autouse=True)
+def eager_renderer(settings):
+    """Tests draw eagerly: compiling per test resolution would cost more than it saves.
+    tests/inference/test_compose.py checks the compiled renderer draws the same frames."""
+    settings.INFERENCE_COMPILE = False
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Rate-limit counters live in the cache; ids repeat between tests, counts must not."""
     from django.core.cache import cache

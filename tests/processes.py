@@ -51,7 +51,7 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**os.environ, **env},
+        env={**os.environ, "INFERENCE_COMPILE": "0", **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

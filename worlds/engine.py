@@ -46,6 +46,7 @@ def world_model(
                 device=device,
                 resolution=parse_resolution(resolution),
                 interpreter=shared_interpreter(),
+                compiled=settings.INFERENCE_COMPILE and device == "cpu",
             )
         return _models[key]
 

@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 import math
 
 import torch
 
+from inference.render.compose import GLASS, WARM_WINDOW, Present, compose, window_mix
 from inference.render.params import dev_tensor
 from inference.render.post import PostPass
 from inference.render.sky import SkyPass
 from inference.render.sprites import KIND_SIZE, sprite
-from inference.render.terrain import (
-    A_AUX,
-    A_FOG,
-    A_H,
-    A_KIND,
-    A_U,
-    A_Z,
-    TerrainPass,
-)
+from inference.render.terrain import A_Z, TerrainPass
 from inference.render.view import View
 from inference.render.weather import WeatherPass
-from inference.rng import thash
 from inference.worldgen import BUILDING, TREE, TRUNK, WATER, TileCache
 
+log = logging.getLogger(__name__)
 PRESETS: dict[str, tuple[int, int]] = {"480p": (854, 480), "720p": (1280, 720)}
-NEON = torch.tensor(
-    [[1.0, 0.2, 0.7], [0.2, 0.9, 1.0], [1.0, 0.85, 0.2], [0.6, 0.3, 1.0], [0.3, 1.0, 0.5]]
-)
 
 
 def resolve(resolution: str | tuple[int, int]) -> tuple[int, int]:
@@ -43,10 +34,20 @@ def resolve(resolution: str | tuple[int, int]) -> tuple[int, int]:
 
 class Renderer:
     """Renders at an internal resolution (output x scale) and upsamples the uint8 result
-    to the output size by pixel repetition; scale 1.0 renders at full resolution."""
+    to the output size by pixel repetition; scale 1.0 renders at full resolution.
+
+    compiled: run the per-pixel compose stage through torch.compile (CPU only; the first
+    frame of a process waits for the compile, later processes reuse Inductor's disk
+    cache). Frames are bit-identical either way."""
 
     def __init__(
-        self, width: int, height: int, device: torch.device, cache: TileCache, scale: float = 1.0
+        self,
+        width: int,
+        height: int,
+        device: torch.device,
+        cache: TileCache,
+        scale: float = 1.0,
+        compiled: bool = False,
     ) -> None:
         self.out_w, self.out_h = width, height
         width = max(16, int(round(width * scale)))
@@ -61,7 +62,9 @@ class Renderer:
         self.weather = WeatherPass(width, height, device)
         self.post = PostPass(width, height, device)
         self.rows = (torch.arange(height, device=device, dtype=torch.float32) + 0.5).view(1, -1, 1)
-        self.neon = NEON.to(device)
+        self.glass = torch.tensor(GLASS, device=device)
+        self.warm = torch.tensor(WARM_WINDOW, device=device)
+        self._compose = torch.compile(compose, dynamic=None) if compiled else compose
         self._tex: dict[tuple, torch.Tensor] = {}  # sprite textures on the device
 
     @torch.inference_mode()
@@ -71,18 +74,33 @@ class Renderer:
         rgb, px = self.terrain.run(views, self.cache)  # [B, H, W, 3], [NA, B, H, W]
         hors = [self.terrain.horizon(v.pitch) for v in views]
         sky, grad = self.sky.run(views, hors)  # [B, H, W, 3], [B, H, 1, 3]
-        z, kind = px[A_Z], px[A_KIND]
-        eye = dev_tensor([v.y for v in views], dev).view(B, 1, 1)
-        hor = dev_tensor(hors, dev).view(B, 1, 1)
-        y_pix = eye + (hor - self.rows) * z / self.f  # [B, H, W] world height of the pixel
-        below = px[A_H] - y_pix
-        rgb = self._surfaces(views, px, rgb, kind, y_pix, below)
-        # fog towards the cloudless sky gradient, reaching the full sky (clouds, sun) at fog 1
-        fog = px[A_FOG].unsqueeze(-1)  # [B, H, W, 1]
-        f2 = fog * fog
-        f2.mul_(f2)  # fog^4
-        far = torch.lerp(grad, sky, f2, out=sky)  # sky is ours: blend in place
-        img = torch.lerp(rgb, far, fog)
+        args = dict(
+            rgb=rgb,
+            px=px,
+            sky=sky,
+            grad=grad,
+            eye=dev_tensor([v.y for v in views], dev).view(B, 1, 1),
+            hor=dev_tensor(hors, dev).view(B, 1, 1),
+            light=dev_tensor([v.look.light for v in views], dev).view(B, 1, 1, 3),
+            night=dev_tensor([v.look.night for v in views], dev).view(B, 1, 1) > 0.5,
+            neon=dev_tensor([v.look.neon for v in views], dev).view(B, 1, 1) > 0.5,
+            windows=self._ints([window_mix(v.seed) for v in views]),
+            water_tick=self._ints([v.tick // 3 for v in views]),
+            rows=self.rows,
+            glass=self.glass,
+            warm=self.warm,
+            focal=self.f,
+        )
+        if self._compose is compose:
+            img = compose(**args, present=self._present(views))
+        else:
+            try:
+                img = self._compose(**args)
+            except Exception:  # no C++ compiler, an Inductor bug: eager draws the same
+                log.warning("Compiling the renderer failed; drawing eagerly.", exc_info=True)
+                self._compose = compose
+                img = compose(**args, present=self._present(views))
+        z = px[A_Z]
         for b, v in enumerate(views):
             if v.sprites:
                 self._sprites(img[b], z[b], v, hors[b])
@@ -128,65 +146,20 @@ class Renderer:
             return big.reshape(B, self.out_h, ow, 3)
         return img.index_select(1, self.up_rows).index_select(2, self.up_cols)
 
-    def _surfaces(self, views, px, rgb, kind, y_pix, below) -> torch.Tensor:
-        kinds_present = self.terrain.kinds_present
-        B = len(views)
-        if BUILDING in kinds_present:
-            wall = (kind == BUILDING) & (below > 0.3)  # [B, H, W]
-            u = px[A_U]
-            fy = y_pix / 3.2
-            fy_i = torch.floor(fy)
-            wy = fy - fy_i
-            uu = u / 2.8
-            uu_i = torch.floor(uu)
-            wu = uu - uu_i
-            win = wall & (wy > 0.3)
-            win &= wy < 0.82
-            win &= wu > 0.22
-            win &= wu < 0.78
-            win &= y_pix > 3.0
-            win &= below > 0.9
-            rgb = rgb * torch.where(wall, 0.72, 1.0).unsqueeze(-1)
-            light = dev_tensor([v.look.light for v in views], self.device).view(B, 1, 1, 3)
-            glass = dev_tensor([0.3, 0.38, 0.48], self.device) * light
-            glass = glass * (0.8 + 0.4 * px[A_AUX].unsqueeze(-1))
-            nights = [v.look.night for v in views]
-            if any(nights):  # lit windows (the hash is skipped when no session is at night)
-                night = dev_tensor(nights, self.device).view(B, 1, 1) > 0.5
-                lit = self._window_hash(views, uu_i, fy_i) < 0.55
-                lit &= night
-                warm = dev_tensor([1.0, 0.8, 0.45], self.device)
-                glass = torch.where(lit.unsqueeze(-1), warm, glass)
-            rgb = torch.where(win.unsqueeze(-1), glass, rgb)
-            if any(v.look.neon for v in views):
-                night = dev_tensor(nights, self.device).view(B, 1, 1) > 0.5
-                band = wall & night & (y_pix > 3.3) & (y_pix < 3.9)
-                band &= thash(torch.floor(u / 7.0).long(), (px[A_AUX] * 97).long(), 5, 12) < 0.3
-                ni = (px[A_AUX] * 977).long() % self.neon.shape[0]
-                rgb = torch.where(band.unsqueeze(-1), self.neon[ni] * 1.3, rgb)
-        if TREE in kinds_present or TRUNK in kinds_present:
-            tree = ((kind == TREE) | (kind == TRUNK)) & (below > 0.0)
-            rel = (below / 9.0).clamp(0, 1)
-            u = px[A_U]
-            leaf = thash(torch.floor(u * 2.5), torch.floor(y_pix * 2.5), 9, 14)  # [B, H, W]
-            shade = 1.0 - 0.55 * rel + 0.35 * (leaf - 0.5)
-            rgb = rgb * torch.where(tree, shade, 1.0).unsqueeze(-1)
-        if WATER in kinds_present:
-            water = kind == WATER
-            u = px[A_U]
-            zi = (px[A_Z] * 2).to(torch.int32) + (views[0].tick // 3)
-            sp = thash((u * 3).to(torch.int32), zi, 3, 13)
-            spark = water & (sp > 0.985) & (px[A_Z] < 120)
-            rgb = torch.where(spark.unsqueeze(-1), rgb * 1.6 + 0.2, rgb)
-        return rgb
+    def _present(self, views: list[View]) -> Present:
+        kinds = self.terrain.kinds_present
+        return Present(
+            buildings=BUILDING in kinds,
+            trees=TREE in kinds or TRUNK in kinds,
+            water=WATER in kinds,
+            night=any(v.look.night for v in views),
+            neon=any(v.look.neon for v in views),
+        )
 
-    @staticmethod
-    def _window_hash(views: list[View], uu_i: torch.Tensor, fy_i: torch.Tensor) -> torch.Tensor:
-        """Per-window random [B, H, W] from each session's own seed (floored coordinates)."""
-        seeds = [v.seed for v in views]
-        if all(sd == seeds[0] for sd in seeds):
-            return thash(uu_i, fy_i, seeds[0], 11)
-        return torch.stack([thash(uu_i[b], fy_i[b], sd, 11) for b, sd in enumerate(seeds)])
+    def _ints(self, values: list[int]) -> torch.Tensor:
+        """[B, 1, 1] int32 on the device."""
+        t = torch.tensor(values, dtype=torch.int32).view(-1, 1, 1)
+        return t if self.device.type == "cpu" else t.to(self.device)
 
     def _sprites(self, img: torch.Tensor, depth: torch.Tensor, v: View, hor: float) -> None:
         """Draw billboards into img [H, W, 3] in place, depth-tested against depth [H, W]."""

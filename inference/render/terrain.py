@@ -29,9 +29,9 @@ from inference.worldgen import (
     TileCache,
 )
 
-# per-sample scalar attributes gathered to pixels, planar [NA, B, H, W] (colour separately)
-A_Z, A_H, A_KIND, A_U, A_AUX, A_FOG = range(6)
-NA = 6
+# per-sample attributes gathered to pixels, planar [NA, B, H, W]; A_R..A_B is the colour
+A_Z, A_H, A_KIND, A_U, A_AUX, A_FOG, A_R, A_G, A_B = range(9)
+NA = 9
 
 
 class TerrainPass:
@@ -61,8 +61,8 @@ class TerrainPass:
 
     @torch.inference_mode()
     def run(self, views: list[View], cache: TileCache) -> tuple[torch.Tensor, torch.Tensor]:
-        """-> per-pixel colour [B, H, W, 3] and attributes [NA, B, H, W]; sky pixels have
-        A_KIND == -1."""
+        """-> per-pixel colour [B, H, W, 3] (a view of the colour planes) and attributes
+        [NA, B, H, W]; sky pixels have A_KIND == -1."""
         dev, W, H, S = self.device, self.w, self.h, self.s
         B = len(views)
         wins = [cache.window(v.seed, v.biome, v.x, v.z, dev) for v in views]  # [N*N, C]
@@ -132,22 +132,21 @@ class TerrainPass:
         fog = 1.0 - torch.exp(-dens * zk)  # [B, W, S]
         fade = ((zk - self.z_far * 0.72) / (self.z_far * 0.28)).clamp(0, 1)
         fog = torch.maximum(fog, fade * fade)
-        # colour channels-last and the scalars planar, so every per-pixel read is contiguous
-        col = torch.zeros(B, W, S + 1, 3, device=dev)  # [B, W, S+1, 3], last = sky
-        col[:, :, :S] = lit
-        attr = torch.empty(NA, B, W, S + 1, device=dev)  # [NA, B, W, S+1]
+        # everything planar, so every per-pixel read downstream is contiguous
+        attr = torch.empty(NA, B, W, S + 1, device=dev)  # [NA, B, W, S+1], last = sky
         attr[A_Z, :, :, :S] = zk
         attr[A_H, :, :, :S] = hgt
         attr[A_KIND, :, :, :S] = kind
         attr[A_U, :, :, :S] = ucoord
         attr[A_AUX, :, :, :S] = cells[..., CH_AUX]
         attr[A_FOG, :, :, :S] = fog
+        attr[A_R : A_B + 1, :, :, :S] = lit.permute(3, 0, 1, 2)
         attr[:, :, :, S] = 0.0
         attr[A_Z, :, :, S] = self.z_far * 4
         attr[A_FOG, :, :, S] = 1.0
         attr[A_KIND, :, :, S] = -1.0
         base = (torch.arange(B * W, device=dev) * (S + 1)).view(B, 1, W)
         pix = (first.transpose(1, 2) + base).reshape(-1)  # [B*H*W] flat sample index
-        rgb = col.view(B * W * (S + 1), 3).index_select(0, pix).view(B, H, W, 3)
         px = attr.view(NA, B * W * (S + 1)).index_select(1, pix).view(NA, B, H, W)
-        return rgb, px  # [B, H, W, 3] channels-last, [NA, B, H, W] planar
+        rgb = px[A_R : A_B + 1].permute(1, 2, 3, 0)  # [B, H, W, 3], planar underneath
+        return rgb, px

@@ -140,6 +140,7 @@ def tidepool_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSe
         TIDEPOOL_VAR_DIR=str(var_dir),
         DJANGO_SETTINGS_MODULE="tidepool.settings",
         INFERENCE_RESOLUTION="480p",
+        INFERENCE_COMPILE="0",
         PYTHONUNBUFFERED="1",
     )
     _run(["migrate", "--noinput", "-v", "0"], env, timeout=300)

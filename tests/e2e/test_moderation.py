@@ -70,6 +70,7 @@ def flagged(tidepool_server) -> str:
         TIDEPOOL_VAR_DIR=str(tidepool_server.log.parent),
         DJANGO_SETTINGS_MODULE="tidepool.settings",
         INFERENCE_RESOLUTION="480p",
+        INFERENCE_COMPILE="0",
     )
     python = ROOT / ".venv" / "bin" / "python"
     done = subprocess.run(

@@ -143,6 +143,7 @@ class InferenceWorker:
 
         model = world_model(self.resolution, purpose="live", device=self.device)
         model.interpreter.warm()
+        model.warm_renderer()
         return model
 
     async def _db(self, function: Any, /, **kwargs: Any) -> Any:
