@@ -122,7 +122,7 @@ def compose(
     for c in range(3):
         far = _mix(grad[..., c], sky[..., c], f2)
         out.append(_mix(chan[c], far, fog))
-    return torch.stack(out, dim=-1)  # [B, H, W, 3]
+    return torch.stack(out).permute(1, 2, 3, 0)  # [B, H, W, 3], planar underneath
 
 
 def _mix(a: torch.Tensor, b: torch.Tensor, w: torch.Tensor) -> torch.Tensor:

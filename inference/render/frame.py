@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import math
 
 import torch
 
-from inference.render.compose import GLASS, WARM_WINDOW, Present, compose, window_mix
+from inference.render.compiled import MaybeCompiled
+from inference.render.compose import ALL, GLASS, WARM_WINDOW, Present, compose, window_mix
 from inference.render.params import dev_tensor
 from inference.render.post import PostPass
 from inference.render.sky import SkyPass
@@ -17,7 +17,6 @@ from inference.render.view import View
 from inference.render.weather import WeatherPass
 from inference.worldgen import BUILDING, TREE, TRUNK, WATER, TileCache
 
-log = logging.getLogger(__name__)
 PRESETS: dict[str, tuple[int, int]] = {"480p": (854, 480), "720p": (1280, 720)}
 
 
@@ -60,11 +59,11 @@ class Renderer:
         self.f = self.terrain.focal
         self.sky = SkyPass(width, height, self.f, device)
         self.weather = WeatherPass(width, height, device)
-        self.post = PostPass(width, height, device)
+        self.post = PostPass(width, height, device, compiled=compiled)
         self.rows = (torch.arange(height, device=device, dtype=torch.float32) + 0.5).view(1, -1, 1)
         self.glass = torch.tensor(GLASS, device=device)
         self.warm = torch.tensor(WARM_WINDOW, device=device)
-        self._compose = torch.compile(compose, dynamic=None) if compiled else compose
+        self._compose = MaybeCompiled(compose, compiled)
         self._tex: dict[tuple, torch.Tensor] = {}  # sprite textures on the device
 
     @torch.inference_mode()
@@ -91,15 +90,8 @@ class Renderer:
             warm=self.warm,
             focal=self.f,
         )
-        if self._compose is compose:
-            img = compose(**args, present=self._present(views))
-        else:
-            try:
-                img = self._compose(**args)
-            except Exception:  # no C++ compiler, an Inductor bug: eager draws the same
-                log.warning("Compiling the renderer failed; drawing eagerly.", exc_info=True)
-                self._compose = compose
-                img = compose(**args, present=self._present(views))
+        present = ALL if self._compose.is_compiled else self._present(views)
+        img = self._compose(**args, present=present)  # [B, H, W, 3] float, planar underneath
         z = px[A_Z]
         for b, v in enumerate(views):
             if v.sprites:
@@ -112,21 +104,19 @@ class Renderer:
                 img[b] += (wc - img[b]) * (m * k).unsqueeze(-1)
             if v.flash > 0:
                 img[b] = img[b] * (1.0 + 1.6 * v.flash) + 0.25 * v.flash
-        # style pass, one call per distinct (style, tick) group
+        # style pass to bytes, one call per distinct (style, tick) group
         groups: dict[tuple[str, int], list[int]] = {}
         for b, v in enumerate(views):
             groups.setdefault((v.style, v.tick), []).append(b)
         if len(groups) == 1:
             (style, tick), _ = next(iter(groups.items()))
-            img = self.post.run(img, style, tick)
+            frames = self.post.run(img, style, tick)
         else:
-            res = torch.empty_like(img)
+            frames = torch.empty(img.shape, dtype=torch.uint8, device=dev)
             for (style, tick), idx in groups.items():
                 ii = torch.tensor(idx, device=dev)
-                res.index_copy_(0, ii, self.post.run(img.index_select(0, ii), style, tick))
-            img = res
-        img = img.mul(255.0).add_(0.5).clamp_(0, 255).to(torch.uint8)  # [B, h, w, 3]
-        return self._upsample(img)  # [B, H, W, 3]
+                frames.index_copy_(0, ii, self.post.run(img.index_select(0, ii), style, tick))
+        return self._upsample(frames)  # [B, H, W, 3] uint8
 
     def _upsample(self, img: torch.Tensor) -> torch.Tensor:
         """Pixel repetition to the output size; whole factors as one broadcast copy."""

@@ -6,52 +6,48 @@ import pytest
 import torch
 
 from inference.model import WorldModel
-from inference.render import frame as frame_module
 from inference.spec import PlayerInput, WorldSpec
 
+# one world per style, across the biomes, night and day, rain and snow
 SCENES = [
     WorldSpec("a neon night city in the rain", seed=5, style="cyberpunk"),
-    WorldSpec("a calm coast at sunset with a lighthouse", seed=6),
+    WorldSpec("a calm coast at sunset with a lighthouse", seed=6, style="realistic"),
     WorldSpec("a pine forest in snowy mountains", seed=7, style="painterly"),
+    WorldSpec("the streets of Paris in the 1980s", "a blonde model", seed=8, style="film80s"),
+    WorldSpec("a desert at noon with cacti", seed=9, style="noir"),
+    WorldSpec("a meadow with sheep", seed=10, style="pixel"),
+    WorldSpec("a volcanic island at night", seed=11, style="watercolor"),
+    WorldSpec("city streets in a snowstorm", seed=12, style="sepia"),
 ]
 
 
-def _frames(model: WorldModel, specs: list[WorldSpec], ticks: int = 4) -> list[torch.Tensor]:
+def _frames(model: WorldModel, specs: list[WorldSpec], ticks: int = 3) -> list[torch.Tensor]:
     states = [model.create(spec) for spec in specs]
     walk = [PlayerInput(move_y=1.0, look_dx=4.0)] * len(states)
     return [torch.stack([out.frame for out in model.step(states, walk)]) for _ in range(ticks)]
 
 
-@pytest.fixture(scope="module")
-def eager(interpreter) -> WorldModel:
-    return WorldModel(device="cpu", resolution=(160, 90), interpreter=interpreter)
-
-
-@pytest.fixture(scope="module")
-def compiled(interpreter) -> WorldModel:
-    return WorldModel(device="cpu", resolution=(160, 90), interpreter=interpreter, compiled=True)
+def _model(interpreter, compiled: bool) -> WorldModel:
+    return WorldModel("cpu", (160, 90), interpreter=interpreter, compiled=compiled)
 
 
 @pytest.mark.slow
-def test_it_draws_the_same_frames_compiled_as_eager(eager, compiled):
-    for specs in ([SCENES[0]], SCENES):  # one session, then a batch
-        for a, b in zip(_frames(eager, specs), _frames(compiled, specs), strict=True):
-            assert torch.equal(a, b)
-
-
-def test_it_draws_eagerly_when_compiling_fails(interpreter, eager, monkeypatch):
-    def broken(**kwargs):
-        raise RuntimeError("no C++ compiler")
-
-    model = WorldModel(device="cpu", resolution=(160, 90), interpreter=interpreter)
-    model.renderer._compose = broken
-    frames = _frames(model, [SCENES[1]])
-    assert model.renderer._compose is frame_module.compose
-    for a, b in zip(frames, _frames(eager, [SCENES[1]]), strict=True):
+def test_it_draws_the_same_frames_compiled_as_eager(interpreter):
+    eager, compiled = _model(interpreter, False), _model(interpreter, True)
+    for a, b in zip(_frames(eager, SCENES), _frames(compiled, SCENES), strict=True):
         assert torch.equal(a, b)
 
 
-def test_a_warm_renderer_is_ready_for_one_and_many_sessions(interpreter):
-    model = WorldModel(device="cpu", resolution=(160, 90), interpreter=interpreter)
-    model.warm_renderer()
-    assert model.render([model.create(SCENES[1])])[0].shape == (90, 160, 3)
+def test_it_draws_eagerly_when_compiling_fails(interpreter):
+    def broken(*args, **kwargs):
+        raise RuntimeError("no C++ compiler")
+
+    model = _model(interpreter, True)
+    parts = [model.renderer._compose, *model.renderer.post.fn.values()]
+    for part in parts:
+        part._compiled = broken
+    frames = _frames(model, SCENES[:2])
+    assert not model.renderer._compose.is_compiled
+    assert not model.renderer.post.fn["finish_realistic"].is_compiled
+    for a, b in zip(frames, _frames(_model(interpreter, False), SCENES[:2]), strict=True):
+        assert torch.equal(a, b)
