@@ -1,8 +1,9 @@
 """WorldModel: the one Django-free interface for live play, clip renders and replay.
 
     create(spec) -> state
-    step(states, inputs, render=True) -> [StepOutput(frame, audio, state)]   one batched tick
-        (render=False: the same simulation, audio and events; frames are None)
+    step(states, inputs, render=True, native=False) -> [StepOutput(frame, audio, state)]
+        one batched tick (render=False: the same simulation, audio and events; frames
+        are None; native=True: frames at the internal size, see native_scale)
     direct(state, text) -> (state, CommandResult)
     apply(state, actions_json) -> (state, CommandResult)        exact replay, no parsing
     snapshot(state) -> dict ;  restore(dict) -> state
@@ -119,6 +120,11 @@ class WorldModel:
         )
         self._interpreter = interpreter
 
+    @property
+    def native_scale(self) -> int:
+        """Output size / internal size, when whole (1 otherwise): see step(native=True)."""
+        return self.renderer.native_scale
+
     def warm_renderer(self, batch_sizes: Sequence[int] = (1, 2)) -> None:
         """Draw throwaway frames, so a compiled renderer compiles now and not on a player's
         first frame (one graph for a single session, one for any larger batch)."""
@@ -184,10 +190,13 @@ class WorldModel:
         states: Sequence[WorldState],
         inputs: Sequence[PlayerInput | None],
         render: bool = True,
+        native: bool = False,
     ) -> list[StepOutput]:
         """Advance every state one tick. With render=False the renderer is skipped (the
         state, audio and events evolve exactly as with render=True; frames are None), so a
-        worker that falls behind can simulate every tick and draw only the newest."""
+        worker that falls behind can simulate every tick and draw only the newest.
+        native=True returns frames at the internal size, native_scale times smaller than
+        the output (a stream can send those and let the viewer enlarge them)."""
         if len(states) != len(inputs):
             raise ValueError("step needs one input per state.")
         if not states:
@@ -199,7 +208,7 @@ class WorldModel:
         frames = None
         if render:
             views = [self.view(s, poses[b]) for b, s in enumerate(states)]
-            frames = self.renderer.render(views)  # [B, H, W, 3] uint8, queued on the device
+            frames = self.renderer.render(views, native)  # [B, H, W, 3] uint8, queued
         # audio is synthesised on the CPU while an accelerator is still drawing
         audio = synth_chunks(list(states), poses)  # vectorised over similar sessions
         if frames is None:

@@ -66,9 +66,17 @@ class Renderer:
         self._compose = MaybeCompiled(compose, compiled)
         self._tex: dict[tuple, torch.Tensor] = {}  # sprite textures on the device
 
+    @property
+    def native_scale(self) -> int:
+        """How many times larger the output is than the internal image, when that is a
+        whole number on both axes (1 otherwise)."""
+        k = self.out_w // self.W
+        return k if (self.W * k, self.H * k) == (self.out_w, self.out_h) else 1
+
     @torch.inference_mode()
-    def render(self, views: list[View]) -> torch.Tensor:
-        """B views -> uint8 frames [B, H, W, 3] on the renderer's device."""
+    def render(self, views: list[View], native: bool = False) -> torch.Tensor:
+        """B views -> uint8 frames [B, H, W, 3] on the renderer's device, at the output
+        size, or with native=True at the internal size (output / native_scale)."""
         B, dev = len(views), self.device
         rgb, px = self.terrain.run(views, self.cache)  # [B, H, W, 3], [NA, B, H, W]
         hors = [self.terrain.horizon(v.pitch) for v in views]
@@ -116,6 +124,8 @@ class Renderer:
             for (style, tick), idx in groups.items():
                 ii = torch.tensor(idx, device=dev)
                 frames.index_copy_(0, ii, self.post.run(img.index_select(0, ii), style, tick))
+        if native and self.native_scale > 1:
+            return frames  # [B, h, w, 3] uint8
         return self._upsample(frames)  # [B, H, W, 3] uint8
 
     def _upsample(self, img: torch.Tensor) -> torch.Tensor:

@@ -58,6 +58,23 @@ def test_presets_and_custom_sizes():
         resolve("4k")
 
 
+def test_native_frames_are_the_output_frames_before_pixel_repetition(interpreter):
+    from inference.spec import WorldSpec
+
+    model = WorldModel("cpu", (160, 90), interpreter=interpreter, render_scale=0.5)
+    assert model.native_scale == 2
+    a, b = (model.create(WorldSpec("a neon night city", seed=4)) for _ in range(2))
+    full = model.step([a], [PlayerInput(move_y=1.0)])[0].frame
+    native = model.step([b], [PlayerInput(move_y=1.0)], native=True)[0].frame
+    assert native.shape == (45, 80, 3) and native.is_contiguous()
+    assert torch.equal(full[::2, ::2], native)
+    assert torch.equal(full[1::2, 1::2], native)
+
+
+def test_native_scale_is_one_when_the_sizes_do_not_divide(interpreter):
+    assert WorldModel("cpu", (150, 85), interpreter=interpreter, render_scale=0.5).native_scale == 1
+
+
 def test_an_entity_is_hidden_behind_a_building(model):
     state = make_state(model, biome="city", seed=9)
     visible = model.render([state])[0]

@@ -84,7 +84,7 @@ async def play(url: str, cookie: str, seconds: float) -> ClientStats:
                     continue
                 if message[0] != VIDEO:
                     continue
-                _, tick, acked = VIDEO_HEADER.unpack_from(message)
+                _, tick, acked, _scale = VIDEO_HEADER.unpack_from(message)
                 stats.frames += 1
                 stats.first_frame_at = stats.first_frame_at or now
                 stats.last_frame_at = now

@@ -12,7 +12,9 @@ Client → server, JSON text messages of at most 64 KB:
     {"type": "ping", "t": 123.4}
 
 Server → client:
-    binary video: header VIDEO_HEADER (kind=1, tick, last input seq applied), then a JPEG
+    binary video: header VIDEO_HEADER (kind=1, tick, last input seq applied, scale), then
+                  a JPEG; the player shows it `scale` times larger by pixel repetition
+                  (a CPU worker renders 480p at 427x240 and sends that, not 4x the pixels)
     binary audio: header AUDIO_HEADER (kind=2, tick, sample rate, channels), then
                   little-endian int16 PCM, channels interleaved
     JSON: "session", "queue", "command.result", "snapshot.saved", "record", "remix",
@@ -29,7 +31,7 @@ from typing import Any
 
 VIDEO = 1
 AUDIO = 2
-VIDEO_HEADER = struct.Struct("<BII")  # kind, tick, last input seq applied
+VIDEO_HEADER = struct.Struct("<BIIB")  # kind, tick, last input seq applied, scale
 AUDIO_HEADER = struct.Struct("<BIIB")  # kind, tick, sample rate, channels
 
 MAX_MESSAGE_BYTES = 64 * 1024
@@ -44,8 +46,8 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_SESSION_ENDED = 4410
 
 
-def pack_video(tick: int, seq: int, jpeg: bytes) -> bytes:
-    return VIDEO_HEADER.pack(VIDEO, tick & 0xFFFFFFFF, seq & 0xFFFFFFFF) + jpeg
+def pack_video(tick: int, seq: int, jpeg: bytes, scale: int = 1) -> bytes:
+    return VIDEO_HEADER.pack(VIDEO, tick & 0xFFFFFFFF, seq & 0xFFFFFFFF, scale) + jpeg
 
 
 def pack_audio(tick: int, pcm: bytes, sample_rate: int = 48_000, channels: int = 2) -> bytes:
@@ -53,7 +55,7 @@ def pack_audio(tick: int, pcm: bytes, sample_rate: int = 48_000, channels: int =
 
 
 def unpack_video(message: bytes) -> tuple[int, int, bytes]:
-    kind, tick, seq = VIDEO_HEADER.unpack_from(message)
+    kind, tick, seq, _scale = VIDEO_HEADER.unpack_from(message)
     if kind != VIDEO:
         raise ValueError("not a video message")
     return tick, seq, message[VIDEO_HEADER.size :]

@@ -9,7 +9,9 @@ tick T, exactly as the worker's `_tick` did. The frame of the step from T carrie
 T + 1, as the live video header does.
 
 Frames are the raw uint8 tensors; `frame_jpeg` encodes one the way the worker does, so a
-replayed JPEG equals the streamed one byte for byte at the same quality.
+replayed JPEG equals the streamed one byte for byte at the same quality, where the stream
+sends frames at the output size (scale 1). A CPU worker at 480p sends the internal image
+(scale 2): the replayed frame is then that image enlarged by pixel repetition.
 """
 
 from __future__ import annotations

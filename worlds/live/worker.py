@@ -319,7 +319,9 @@ class InferenceWorker:
         audio: dict[str, list[bytes]] = {s.id: [] for s in sessions}
         for remaining in range(catch_up, -1, -1):
             inputs, applied_seqs = self._take_inputs(sessions)
-            results = self.model.step([s.state for s in sessions], inputs, render=remaining == 0)
+            results = self.model.step(
+                [s.state for s in sessions], inputs, render=remaining == 0, native=True
+            )
             for session, (_frame, chunk, state) in zip(sessions, results, strict=True):
                 session.state = state
                 audio[session.id].append(pack_audio(_tick_of(state), chunk.tobytes()))
@@ -349,7 +351,7 @@ class InferenceWorker:
                     controller=session.controller,
                     tick=tick,
                     seq=seq,
-                    video=pack_video(tick, seq, jpeg),
+                    video=pack_video(tick, seq, jpeg, self.model.native_scale),
                     audio=audio[session.id],
                     events=events[session.id],
                     checkpoint=checkpoint,

@@ -60,8 +60,9 @@ def decode(message: dict[str, Any]) -> dict[str, Any]:
     if message.get("bytes") is not None:
         data = message["bytes"]
         if data[0] == VIDEO:
-            _, tick, seq = VIDEO_HEADER.unpack_from(data)
-            return {"type": "video", "tick": tick, "seq": seq, "jpeg": data[VIDEO_HEADER.size :]}
+            _, tick, seq, scale = VIDEO_HEADER.unpack_from(data)
+            jpeg = data[VIDEO_HEADER.size :]
+            return {"type": "video", "tick": tick, "seq": seq, "scale": scale, "jpeg": jpeg}
         if data[0] == AUDIO:
             return {"type": "audio", "bytes": data}
     if message.get("text") is not None:

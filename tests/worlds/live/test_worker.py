@@ -52,3 +52,17 @@ def test_the_input_log_covers_every_simulated_tick(worker):
     entries = session.recorder.entries
     applied = list(input_log.inputs_by_tick(entries, 0, 4))
     assert [round(i.move_y) for i in applied] == [1, 1, 1, -1]
+
+
+def test_it_streams_the_internal_image_with_its_scale(worker):
+    import simplejpeg
+
+    from inference.interpreter import shared_interpreter
+    from inference.model import WorldModel
+    from worlds.live.protocol import VIDEO_HEADER
+
+    worker.model = WorldModel("cpu", (160, 90), interpreter=shared_interpreter(), render_scale=0.5)
+    [out] = worker._tick([live_session(worker, "scaled")])
+    _kind, _tick, _seq, scale = VIDEO_HEADER.unpack_from(out.video)
+    height, width, _, _ = simplejpeg.decode_jpeg_header(out.video[VIDEO_HEADER.size :])
+    assert (scale, width, height) == (2, 80, 45)

@@ -2,7 +2,7 @@
 
 export const VIDEO = 1;
 export const AUDIO = 2;
-export const VIDEO_HEADER_BYTES = 9; // <BII: kind, tick, last input seq applied
+export const VIDEO_HEADER_BYTES = 10; // <BIIB: kind, tick, last input seq applied, scale
 export const AUDIO_HEADER_BYTES = 10; // <BIIB: kind, tick, sample rate, channels
 export const MAX_COMMAND_CHARS = 500;
 export const MAX_LABEL_CHARS = 120;
@@ -29,6 +29,7 @@ export function parseBinary(buffer) {
       kind,
       tick: view.getUint32(1, true),
       seq: view.getUint32(5, true),
+      scale: Math.max(1, view.getUint8(9)),
       jpeg: new Uint8Array(buffer).subarray(VIDEO_HEADER_BYTES),
     };
   }

@@ -48,11 +48,17 @@ export class FrameRenderer {
   }
 
   _draw(bitmap, frame) {
-    if (bitmap.width !== this.width || bitmap.height !== this.height) {
-      this.width = this.canvas.width = bitmap.width;
-      this.height = this.canvas.height = bitmap.height;
+    // A frame sent at a fraction of the display size is enlarged by pixel repetition,
+    // exactly as the world model enlarges its own frames.
+    const scale = frame.scale || 1;
+    const width = bitmap.width * scale;
+    const height = bitmap.height * scale;
+    if (width !== this.width || height !== this.height) {
+      this.width = this.canvas.width = width;
+      this.height = this.canvas.height = height;
     }
-    this.ctx.drawImage(bitmap, 0, 0);
+    this.ctx.imageSmoothingEnabled = false; // resizing the canvas resets it
+    this.ctx.drawImage(bitmap, 0, 0, width, height);
     bitmap.close();
     this.framesDrawn += 1;
     this.lastTick = frame.tick;
