@@ -15,6 +15,7 @@ object when something was applied, and the unchanged input state otherwise.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +39,7 @@ from inference.snapshot import restore as _restore
 from inference.snapshot import snapshot as _snapshot
 from inference.spec import MAX_COMMAND_CHARS, PlayerInput, SpecError, WorldSpec
 from inference.state import WorldState
-from inference.vocabulary import COLOURS
+from inference.vocabulary import COLOURS, STYLES
 from inference.worldgen import TileCache
 
 
@@ -119,6 +120,8 @@ class WorldModel:
             compiled=compiled,
         )
         self._interpreter = interpreter
+        self._warm_lock = threading.Lock()
+        self._warm = False
 
     @property
     def native_scale(self) -> int:
@@ -126,11 +129,18 @@ class WorldModel:
         return self.renderer.native_scale
 
     def warm_renderer(self, batch_sizes: Sequence[int] = (1, 2)) -> None:
-        """Draw throwaway frames, so a compiled renderer compiles now and not on a player's
-        first frame (one graph for a single session, one for any larger batch)."""
-        state = self.create(WorldSpec("a quiet meadow", seed=0))
-        for batch in batch_sizes:
-            self.render([state] * batch)
+        """Draw throwaway frames in every style, so a compiled renderer compiles now and
+        not in the middle of play (one graph for a single session, one for any larger
+        batch). Safe to call from two threads: the second waits for the first."""
+        with self._warm_lock:
+            if self._warm:
+                return
+            state = self.create(WorldSpec("a quiet meadow", seed=0))
+            for style in STYLES:
+                state.scene.style = style
+                for batch in batch_sizes:
+                    self.render([state] * batch)
+            self._warm = True
 
     # -- text ---------------------------------------------------------------------
     @property

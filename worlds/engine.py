@@ -52,7 +52,8 @@ def world_model(
 
 
 def warm_in_background(purpose: str = "live") -> None:
-    """Load the model and text encoder on a thread, so the first Play is quick."""
+    """Load the model and text encoder and warm the renderer on a thread, so the first
+    Play is quick."""
     global _warming
     with _lock:
         if _warming:
@@ -62,8 +63,10 @@ def warm_in_background(purpose: str = "live") -> None:
     def warm() -> None:
         from moderation.verdicts import moderation_warm
 
-        world_model(purpose=purpose).interpreter.warm()
+        model = world_model(purpose=purpose)
+        model.interpreter.warm()
         moderation_warm()  # the first command check would otherwise take seconds
+        model.warm_renderer()  # a compiled renderer compiles here, not on the first frame
 
     # Not a daemon: killing it mid-load at exit aborts the process inside torch.
     threading.Thread(target=warm, name="world-model-warmup").start()

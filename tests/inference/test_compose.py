@@ -7,6 +7,7 @@ import torch
 
 from inference.model import WorldModel
 from inference.spec import PlayerInput, WorldSpec
+from inference.vocabulary import STYLES
 
 # one world per style, across the biomes, night and day, rain and snow
 SCENES = [
@@ -51,3 +52,12 @@ def test_it_draws_eagerly_when_compiling_fails(interpreter):
     assert not model.renderer.post.fn["finish_realistic"].is_compiled
     for a, b in zip(frames, _frames(_model(interpreter, False), SCENES[:2]), strict=True):
         assert torch.equal(a, b)
+
+
+def test_warming_draws_every_style_once_per_batch_size(interpreter):
+    model = _model(interpreter, False)
+    drawn = []
+    model.render = lambda states: drawn.append((states[0].scene.style, len(states)))
+    model.warm_renderer()
+    model.warm_renderer()  # already warm: nothing more
+    assert sorted(drawn) == sorted((style, b) for style in STYLES for b in (1, 2))

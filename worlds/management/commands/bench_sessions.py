@@ -108,6 +108,13 @@ class Command(BaseCommand):
             raise CommandError("No public world to play: run `manage.py seed_demo` first.")
         return world
 
+    def log_file(self, name: str) -> Any:
+        """The server's log, kept after the run: where to look when a client errors."""
+        path = Path(settings.VAR_DIR) / f"bench-{name}.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.stderr.write(f"{name} log: {path}")
+        return path.open("wb")
+
     def start_server(self, port: int, resolution: str, sessions: int) -> list:
         env = {**os.environ, "INFERENCE_WORKERS": "external", "INFERENCE_RESOLUTION": resolution}
         bin_dir = Path(sys.executable).parent
@@ -123,7 +130,7 @@ class Command(BaseCommand):
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self.log_file("daphne"),
         )
         worker = subprocess.Popen(
             [
@@ -140,7 +147,7 @@ class Command(BaseCommand):
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self.log_file("worker"),
         )
         from worlds.live.services import worker_is_alive
 
