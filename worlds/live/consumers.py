@@ -8,12 +8,14 @@ moves the session to another worker when its worker dies.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.http import Http404
@@ -40,6 +42,7 @@ from worlds.quota import session_max_seconds
 FLOW_WINDOW_TICKS = 8  # frames in flight before the consumer starts dropping
 FRAME_TIMEOUT_SECONDS = 1.5
 MONITOR_SECONDS = 0.5
+KEEPALIVE_SECONDS = 3.0  # the worker detaches a session it has not heard from in a while
 
 
 class PlayConsumer(AsyncWebsocketConsumer):
@@ -85,6 +88,7 @@ class PlayConsumer(AsyncWebsocketConsumer):
         self.checkpoint: dict[str, Any] | None = None
         self.last_frame_at = time.monotonic()
         self.started_at = time.monotonic()
+        self.kept_alive_at = 0.0
         self.acked_tick: int | None = None
         self.sent_tick = 0
         self.pending_frame: dict[str, Any] | None = None
@@ -121,14 +125,16 @@ class PlayConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_discard(session_group(self.session_id), self.channel_name)
         if self.role == "player":
             if self.worker_channel:
-                await self.channel_layer.send(
-                    self.worker_channel,
-                    {
-                        "type": "worker.detach",
-                        "session": self.session_id,
-                        "controller": self.channel_name,
-                    },
-                )
+                # A worker too busy to take it detaches the session when it goes quiet.
+                with contextlib.suppress(ChannelFull):
+                    await self.channel_layer.send(
+                        self.worker_channel,
+                        {
+                            "type": "worker.detach",
+                            "session": self.session_id,
+                            "controller": self.channel_name,
+                        },
+                    )
             else:
                 await database_sync_to_async(services.session_mark)(
                     session_id=self.session_id, status="paused"
@@ -208,6 +214,7 @@ class PlayConsumer(AsyncWebsocketConsumer):
             if self.status == "queued":
                 await self.start_on_worker()
                 continue
+            await self.keep_alive()
             stalled = time.monotonic() - self.last_frame_at > FRAME_TIMEOUT_SECONDS
             if stalled and self.worker_name:
                 alive = await database_sync_to_async(services.worker_is_alive)(
@@ -223,6 +230,22 @@ class PlayConsumer(AsyncWebsocketConsumer):
                         {"type": "session", "status": "resuming", "session": self.session_id}
                     )
                     await self.start_on_worker(exclude=dead)
+
+    async def keep_alive(self) -> None:
+        """Tell the worker this player is still here, even when it sends no input."""
+        now = time.monotonic()
+        if not self.worker_channel or now - self.kept_alive_at < KEEPALIVE_SECONDS:
+            return
+        self.kept_alive_at = now
+        with contextlib.suppress(ChannelFull):
+            await self.channel_layer.send(
+                self.worker_channel,
+                {
+                    "type": "worker.keepalive",
+                    "session": self.session_id,
+                    "controller": self.channel_name,
+                },
+            )
 
     # From the client -------------------------------------------------------------------
 
@@ -257,17 +280,20 @@ class PlayConsumer(AsyncWebsocketConsumer):
             await self.warn_rate_limited("Too many inputs; some were dropped.")
             return
         if self.worker_channel:
-            await self.channel_layer.send(
-                self.worker_channel,
-                {
-                    "type": "worker.input",
-                    "session": self.session_id,
-                    "seq": message.seq,
-                    "keys": list(message.keys),
-                    "look": list(message.look),
-                    "axes": list(message.axes),
-                },
-            )
+            # An overloaded worker drops an input rather than the connection: the next
+            # input carries the keys held again.
+            with contextlib.suppress(ChannelFull):
+                await self.channel_layer.send(
+                    self.worker_channel,
+                    {
+                        "type": "worker.input",
+                        "session": self.session_id,
+                        "seq": message.seq,
+                        "keys": list(message.keys),
+                        "look": list(message.look),
+                        "axes": list(message.axes),
+                    },
+                )
 
     async def on_command(self, message: CommandMessage) -> None:
         if not self.command_bucket.take():

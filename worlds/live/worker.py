@@ -34,6 +34,10 @@ CHECKPOINT_TICKS = 30
 MAX_CATCH_UP_TICKS = 4  # at most this many unrendered ticks before each rendered one
 DETACHED_GRACE_SECONDS = 120.0
 HEARTBEAT_SECONDS = 1.0
+# A player's consumer sends at least a keepalive every KEEPALIVE_SECONDS (consumers.py). A
+# session not heard from for this long lost its consumer without a detach (a crashed web
+# process, a dropped message): it is detached, so the worker stops drawing for nobody.
+CONTROLLER_TIMEOUT_SECONDS = 15.0
 
 
 def session_group(session_id: str) -> str:
@@ -57,6 +61,7 @@ class LiveSession:
     snapshot_requests: list[tuple[str, str]] = field(default_factory=list)  # (label, purpose)
     attached: bool = True
     detached_at: float = 0.0
+    heard_at: float = field(default_factory=time.monotonic)  # the controller's last message
     last_autosave: float = field(default_factory=time.monotonic)
     # The timer and a disconnect can both autosave; one at a time keeps the log whole.
     saving: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -179,7 +184,9 @@ class InferenceWorker:
             await self._send(session.controller, self._started_event(session))
         elif session is None:
             return
-        elif kind == "worker.input":
+        if message.get("controller", session.controller) == session.controller:
+            session.heard_at = time.monotonic()
+        if kind == "worker.input":
             look = message.get("look", (0.0, 0.0))
             with session.input_lock:
                 session.keys = tuple(message.get("keys", ()))
@@ -426,13 +433,20 @@ class InferenceWorker:
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
             await self._db(services.worker_heartbeat, name=self.name)
-            now = time.monotonic()
-            for session in list(self.sessions.values()):
-                if session.attached and now - session.last_autosave >= AUTOSAVE_SECONDS:
-                    await self._autosave(session)
-                elif not session.attached and now - session.detached_at > DETACHED_GRACE_SECONDS:
-                    self.sessions.pop(session.id, None)
-                    await self._db(services.session_mark, session_id=session.id, status="ended")
+            await self._housekeep(time.monotonic())
+
+    async def _housekeep(self, now: float) -> None:
+        for session in list(self.sessions.values()):
+            if session.attached and now - session.heard_at > CONTROLLER_TIMEOUT_SECONDS:
+                log.warning("Session %s went quiet; detaching it", session.id)
+                await self.handle(
+                    {"type": "worker.detach", "session": session.id, "controller": None}
+                )
+            elif session.attached and now - session.last_autosave >= AUTOSAVE_SECONDS:
+                await self._autosave(session)
+            elif not session.attached and now - session.detached_at > DETACHED_GRACE_SECONDS:
+                self.sessions.pop(session.id, None)
+                await self._db(services.session_mark, session_id=session.id, status="ended")
 
 
 def _tick_of(state: Any) -> int:

@@ -267,3 +267,17 @@ async def test_anonymous_players_are_invited_to_sign_up_to_record_and_remix():
         "sign_up_to_remix"
     )
     await comm.disconnect()
+
+
+async def test_a_player_who_sends_no_input_keeps_the_session_attached(monkeypatch):
+    import asyncio
+
+    from worlds.live import consumers, embedded
+
+    monkeypatch.setattr(consumers, "KEEPALIVE_SECONDS", 0.2)
+    comm, session, _world = await connect_playing()
+    live = embedded._worker.sessions[str(session.pk)]
+    live.heard_at = 0.0  # long ago
+    await asyncio.sleep(1.5)
+    assert live.heard_at > 0.0 and live.attached
+    await comm.disconnect()

@@ -66,3 +66,56 @@ def test_it_streams_the_internal_image_with_its_scale(worker):
     _kind, _tick, _seq, scale = VIDEO_HEADER.unpack_from(out.video)
     height, width, _, _ = simplejpeg.decode_jpeg_header(out.video[VIDEO_HEADER.size :])
     assert (scale, width, height) == (2, 80, 45)
+
+
+@pytest.fixture
+def quiet_worker(worker, monkeypatch) -> InferenceWorker:
+    """A worker whose database and autosave calls only record what they were asked."""
+    marks: list[str] = []
+
+    async def db(function, /, **kwargs):
+        marks.append(kwargs.get("status", ""))
+
+    async def autosave(session):
+        pass
+
+    monkeypatch.setattr(worker, "_db", db)
+    monkeypatch.setattr(worker, "_autosave", autosave)
+    worker.marks = marks
+    return worker
+
+
+async def test_it_detaches_a_session_whose_player_went_quiet(quiet_worker):
+    from worlds.live.worker import CONTROLLER_TIMEOUT_SECONDS
+
+    session = live_session(quiet_worker, "quiet")
+    quiet_worker.sessions[session.id] = session
+    await quiet_worker._housekeep(session.heard_at + CONTROLLER_TIMEOUT_SECONDS + 1)
+    assert not session.attached
+    assert quiet_worker.marks == ["paused"]
+
+
+async def test_a_keepalive_keeps_a_player_without_input_attached(quiet_worker):
+    import time
+
+    from worlds.live.worker import CONTROLLER_TIMEOUT_SECONDS
+
+    session = live_session(quiet_worker, "idle")
+    quiet_worker.sessions[session.id] = session
+    session.heard_at -= CONTROLLER_TIMEOUT_SECONDS + 5
+    await quiet_worker.handle({"type": "worker.keepalive", "session": "idle", "controller": "c"})
+    await quiet_worker._housekeep(time.monotonic())
+    assert session.attached
+
+
+async def test_a_stale_connection_does_not_keep_a_session_alive(quiet_worker):
+    import time
+
+    from worlds.live.worker import CONTROLLER_TIMEOUT_SECONDS
+
+    session = live_session(quiet_worker, "moved")
+    quiet_worker.sessions[session.id] = session
+    session.heard_at -= CONTROLLER_TIMEOUT_SECONDS + 5
+    await quiet_worker.handle({"type": "worker.keepalive", "session": "moved", "controller": "old"})
+    await quiet_worker._housekeep(time.monotonic())
+    assert not session.attached
