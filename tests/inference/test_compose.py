@@ -37,6 +37,7 @@ def test_it_draws_the_same_frames_compiled_as_eager(interpreter):
     eager, compiled = _model(interpreter, False), _model(interpreter, True)
     for a, b in zip(_frames(eager, SCENES), _frames(compiled, SCENES), strict=True):
         assert torch.equal(a, b)
+    assert compiled.renderer._compose.is_compiled  # it did not fall back to eager
 
 
 def test_it_draws_eagerly_when_compiling_fails(interpreter):

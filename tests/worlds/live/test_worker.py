@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from worlds.engine import world_model
 from worlds.live import input_log
 from worlds.live.protocol import AUDIO_HEADER, unpack_video
-from worlds.live.worker import InferenceWorker, LiveSession
+from worlds.live.worker import CONTROLLER_TIMEOUT_SECONDS, InferenceWorker, LiveSession
 
 
 @pytest.fixture
@@ -68,6 +70,16 @@ def test_it_streams_the_internal_image_with_its_scale(worker):
     assert (scale, width, height) == (2, 80, 45)
 
 
+def run(coroutine):
+    """Run a worker coroutine to the end on a loop of its own (a browser test may have left
+    one running on this thread)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 @pytest.fixture
 def quiet_worker(worker, monkeypatch) -> InferenceWorker:
     """A worker whose database and autosave calls only record what they were asked."""
@@ -85,37 +97,27 @@ def quiet_worker(worker, monkeypatch) -> InferenceWorker:
     return worker
 
 
-async def test_it_detaches_a_session_whose_player_went_quiet(quiet_worker):
-    from worlds.live.worker import CONTROLLER_TIMEOUT_SECONDS
-
+def test_it_detaches_a_session_whose_player_went_quiet(quiet_worker):
     session = live_session(quiet_worker, "quiet")
     quiet_worker.sessions[session.id] = session
-    await quiet_worker._housekeep(session.heard_at + CONTROLLER_TIMEOUT_SECONDS + 1)
+    run(quiet_worker._housekeep(session.heard_at + CONTROLLER_TIMEOUT_SECONDS + 1))
     assert not session.attached
     assert quiet_worker.marks == ["paused"]
 
 
-async def test_a_keepalive_keeps_a_player_without_input_attached(quiet_worker):
-    import time
-
-    from worlds.live.worker import CONTROLLER_TIMEOUT_SECONDS
-
+def test_a_keepalive_keeps_a_player_without_input_attached(quiet_worker):
     session = live_session(quiet_worker, "idle")
     quiet_worker.sessions[session.id] = session
     session.heard_at -= CONTROLLER_TIMEOUT_SECONDS + 5
-    await quiet_worker.handle({"type": "worker.keepalive", "session": "idle", "controller": "c"})
-    await quiet_worker._housekeep(time.monotonic())
+    run(quiet_worker.handle({"type": "worker.keepalive", "session": "idle", "controller": "c"}))
+    run(quiet_worker._housekeep(time.monotonic()))
     assert session.attached
 
 
-async def test_a_stale_connection_does_not_keep_a_session_alive(quiet_worker):
-    import time
-
-    from worlds.live.worker import CONTROLLER_TIMEOUT_SECONDS
-
+def test_a_stale_connection_does_not_keep_a_session_alive(quiet_worker):
     session = live_session(quiet_worker, "moved")
     quiet_worker.sessions[session.id] = session
     session.heard_at -= CONTROLLER_TIMEOUT_SECONDS + 5
-    await quiet_worker.handle({"type": "worker.keepalive", "session": "moved", "controller": "old"})
-    await quiet_worker._housekeep(time.monotonic())
+    run(quiet_worker.handle({"type": "worker.keepalive", "session": "moved", "controller": "old"}))
+    run(quiet_worker._housekeep(time.monotonic()))
     assert not session.attached
