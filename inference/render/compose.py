@@ -1,9 +1,10 @@
 """Per-pixel surface detail and fog: the one elementwise-heavy stage of a frame.
 
-`compose` is a pure tensor function, so on CPU it can be compiled (TorchInductor fuses its
-~60 elementwise ops into a few vectorised loops, about 4x faster on 2 cores). The compiled
-and eager versions give bit-identical images (a test checks this), so a world replays
-exactly whichever of the two drew it.
+`compose` is a pure tensor function, so on CPU it can be compiled: TorchInductor fuses its
+elementwise ops into three vectorised loops (2.7 ms instead of 8 for one 480p session on
+2 cores). Colour is kept in planes, not channels-last, so those loops run 8 pixels at a
+time rather than one pixel's 3 channels. The compiled and eager versions give
+bit-identical images (a test checks this), so a world replays exactly whichever drew it.
 
 The `has_*` flags let eager rendering skip work that cannot change the image (no
 buildings in view, nobody at night); skipping is exact. The compiled path passes them all

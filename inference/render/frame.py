@@ -35,9 +35,10 @@ class Renderer:
     """Renders at an internal resolution (output x scale) and upsamples the uint8 result
     to the output size by pixel repetition; scale 1.0 renders at full resolution.
 
-    compiled: run the per-pixel compose stage through torch.compile (CPU only; the first
-    frame of a process waits for the compile, later processes reuse Inductor's disk
-    cache). Frames are bit-identical either way."""
+    compiled: run the per-pixel stages (compose and the style finishes) through
+    torch.compile, which pays on CPU. Each graph compiles on first use (WorldModel.
+    warm_renderer does it up front; later processes reuse Inductor's disk cache). Frames
+    are bit-identical either way."""
 
     def __init__(
         self,
