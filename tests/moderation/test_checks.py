@@ -236,6 +236,8 @@ def test_the_labelled_set_is_big_and_separate_from_the_exemplars():
         "holdout2",
         "dev3",
         "holdout3",
+        "dev4",
+        "holdout4",
     }
     harmful, benign = training_set()
     exemplars = {t.lower() for t in benign} | {t.lower() for ts in harmful.values() for t in ts}

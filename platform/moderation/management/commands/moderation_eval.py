@@ -2,10 +2,10 @@
 false-positive rate on benign text, and milliseconds per check.
 
     python manage.py moderation_eval [--file tests/data/moderation_eval.jsonl]
-        [--split dev|test|fresh|holdout|dev2|holdout2|dev3|holdout3|all|each]
+        [--split dev|test|fresh|holdout|dev2|holdout2|dev3|holdout3|dev4|holdout4|all|each]
         [--show-errors] [--threads N]
 
-The set carries eight splits:
+The set carries ten splits:
 - dev: rules, exemplars and thresholds were first tuned on it alone;
 - test: held out at first; its misses were later looked at and the self-harm rules
   widened (eating disorders, passive ideation, method-seeking), so it is not untouched;
@@ -21,7 +21,12 @@ The set carries eight splits:
 - dev3: 316 benign look-alikes (news, care, education, art, sport, cooking, words that are
   slurs elsewhere) and 206 evasive harmful texts (tuned on: benign idioms, the profanity
   classifier reads what the idioms leave, and exemplars were added);
-- holdout3: written blind, run once after that tuning. The newest untouched figure.
+- holdout3: written blind, run once after that tuning;
+- dev4: 40 self-harm texts, half of them evasive (methods behind everyday words, coded
+  slang, telling someone to end it), and 40 benign look-alikes (tuned on: self-harm and
+  benign exemplars were added);
+- holdout4: 170 texts, 45 of them self-harm and 60 tricky benign, written blind and run
+  once after that tuning. The newest untouched figure.
 The command also checks that no evaluation string appears among the exemplars.
 """
 
@@ -42,7 +47,18 @@ from moderation.checks import CATEGORIES
 DEFAULT_FILE = Path(settings.BASE_DIR) / "tests" / "data" / "moderation_eval.jsonl"
 RECALL_TARGETS = {"sexual/minors": 0.9, "violence/graphic": 0.9, "self-harm": 0.9}
 FP_TARGET = 0.02
-SPLITS = ("dev", "test", "fresh", "holdout", "dev2", "holdout2", "dev3", "holdout3")
+SPLITS = (
+    "dev",
+    "test",
+    "fresh",
+    "holdout",
+    "dev2",
+    "holdout2",
+    "dev3",
+    "holdout3",
+    "dev4",
+    "holdout4",
+)
 
 
 def load_rows(path: Path) -> list[dict[str, Any]]:
@@ -174,6 +190,7 @@ class Command(BaseCommand):
                 "holdout",
                 "holdout2",
                 "holdout3",
+                "holdout4",
                 "all",
             )
         if failed:
