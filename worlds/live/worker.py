@@ -175,14 +175,17 @@ class InferenceWorker:
         session = self.sessions.get(message.get("session", ""))
         if kind == "worker.start":
             await self._start(message)
-        elif kind == "worker.attach":
+            return
+        if kind == "worker.attach":
             if session is None:
                 await self._send(message["controller"], {"type": "play.missing"})
                 return
             session.controller = message["controller"]
             session.attached = True
+            session.heard_at = time.monotonic()
             await self._send(session.controller, self._started_event(session))
-        elif session is None:
+            return
+        if session is None:
             return
         if message.get("controller", session.controller) == session.controller:
             session.heard_at = time.monotonic()

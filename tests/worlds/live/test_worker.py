@@ -82,7 +82,8 @@ def run(coroutine):
 
 @pytest.fixture
 def quiet_worker(worker, monkeypatch) -> InferenceWorker:
-    """A worker whose database and autosave calls only record what they were asked."""
+    """A worker whose database calls only record what they were asked, and that neither
+    autosaves nor sends."""
     marks: list[str] = []
 
     async def db(function, /, **kwargs):
@@ -91,7 +92,11 @@ def quiet_worker(worker, monkeypatch) -> InferenceWorker:
     async def autosave(session):
         pass
 
+    async def send(channel, message):
+        pass
+
     monkeypatch.setattr(worker, "_db", db)
+    monkeypatch.setattr(worker, "_send", send)
     monkeypatch.setattr(worker, "_autosave", autosave)
     worker.marks = marks
     return worker
@@ -121,3 +126,18 @@ def test_a_stale_connection_does_not_keep_a_session_alive(quiet_worker):
     run(quiet_worker.handle({"type": "worker.keepalive", "session": "moved", "controller": "old"}))
     run(quiet_worker._housekeep(time.monotonic()))
     assert not session.attached
+
+
+def test_starting_and_attaching_are_handled_without_an_error(quiet_worker, caplog):
+    spec = {"prompt": "a quiet beach at sunset", "seed": 5}
+    run(
+        quiet_worker.handle(
+            {"type": "worker.start", "session": "new", "controller": "c", "spec": spec}
+        )
+    )
+    session = quiet_worker.sessions["new"]
+    session.heard_at -= CONTROLLER_TIMEOUT_SECONDS + 5
+    run(quiet_worker.handle({"type": "worker.attach", "session": "new", "controller": "d"}))
+    assert session.controller == "d" and session.attached
+    assert time.monotonic() - session.heard_at < CONTROLLER_TIMEOUT_SECONDS
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
