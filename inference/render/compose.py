@@ -121,12 +121,12 @@ def compose(
     f2 = f2 * f2  # fog^4
     out = []
     for c in range(3):
-        far = _mix(grad[..., c], sky[..., c], f2)
-        out.append(_mix(chan[c], far, fog))
+        far = mix(grad[..., c], sky[..., c], f2)
+        out.append(mix(chan[c], far, fog))
     return torch.stack(out).permute(1, 2, 3, 0)  # [B, H, W, 3], planar underneath
 
 
-def _mix(a: torch.Tensor, b: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+def mix(a: torch.Tensor, b: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
     """a + (b - a) * w, rounded after each op: ATen's CPU lerp fuses a multiply-add and
     Inductor's does not, so torch.lerp would differ between eager and compiled."""
     return a + (b - a) * w

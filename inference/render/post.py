@@ -3,7 +3,7 @@
 A style is an optional blur (pooling and bilinear resampling, always eager) and a
 pointwise finish that grades the image and quantises it to bytes. The finishes are pure
 pointwise functions, so a compiled renderer fuses each into a single pass over the
-pixels with the same bits as eager (no torch.lerp or matmul: see compose._mix).
+pixels with the same bits as eager (no torch.lerp or matmul: see compose.mix).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from inference.render.compiled import MaybeCompiled
-from inference.render.compose import _mix
+from inference.render.compose import mix
 from inference.rng import thash
 
 # rows: input channel, columns: output channel
@@ -38,8 +38,8 @@ def finish_realistic(x: torch.Tensor) -> torch.Tensor:
 
 
 def finish_painterly(x: torch.Tensor, soft: torch.Tensor, warm: torch.Tensor) -> torch.Tensor:
-    x = _mix(x, soft, 0.45)
-    x = _mix(_luma(x), x, 1.3) * warm
+    x = mix(x, soft, 0.45)
+    x = mix(_luma(x), x, 1.3) * warm
     return _bytes(torch.floor(x * 14.0 + 0.5) / 14.0 * 0.5 + x * 0.5)
 
 
@@ -61,14 +61,14 @@ def finish_noir(x: torch.Tensor, grain: torch.Tensor, vignette: torch.Tensor) ->
 
 
 def finish_watercolor(x: torch.Tensor, soft: torch.Tensor, paper: torch.Tensor) -> torch.Tensor:
-    x = _mix(x, soft, 0.6)
+    x = mix(x, soft, 0.6)
     x = x + (1.0 - x) * 0.22 + paper * 0.08
-    return _bytes(_mix(_luma(x), x, 0.85))
+    return _bytes(mix(_luma(x), x, 0.85))
 
 
 def cyberpunk_grade(x: torch.Tensor, shadows: torch.Tensor, highs: torch.Tensor) -> torch.Tensor:
     lum = _luma(x)
-    return x * 0.6 + lum * _mix(shadows, highs, lum.clamp(0, 1)) * 0.6
+    return x * 0.6 + lum * mix(shadows, highs, lum.clamp(0, 1)) * 0.6
 
 
 def finish_cyberpunk(x: torch.Tensor, glow: torch.Tensor, vignette: torch.Tensor) -> torch.Tensor:

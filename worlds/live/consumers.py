@@ -126,15 +126,7 @@ class PlayConsumer(AsyncWebsocketConsumer):
         if self.role == "player":
             if self.worker_channel:
                 # A worker too busy to take it detaches the session when it goes quiet.
-                with contextlib.suppress(ChannelFull):
-                    await self.channel_layer.send(
-                        self.worker_channel,
-                        {
-                            "type": "worker.detach",
-                            "session": self.session_id,
-                            "controller": self.channel_name,
-                        },
-                    )
+                await self.tell_worker("worker.detach", controller=self.channel_name)
             else:
                 await database_sync_to_async(services.session_mark)(
                     session_id=self.session_id, status="paused"
@@ -237,14 +229,14 @@ class PlayConsumer(AsyncWebsocketConsumer):
         if not self.worker_channel or now - self.kept_alive_at < KEEPALIVE_SECONDS:
             return
         self.kept_alive_at = now
+        await self.tell_worker("worker.keepalive", controller=self.channel_name)
+
+    async def tell_worker(self, kind: str, **fields: Any) -> None:
+        """Send the worker a message it can do without: a full worker channel drops it
+        rather than the connection (the next input or keepalive says the same again)."""
         with contextlib.suppress(ChannelFull):
             await self.channel_layer.send(
-                self.worker_channel,
-                {
-                    "type": "worker.keepalive",
-                    "session": self.session_id,
-                    "controller": self.channel_name,
-                },
+                self.worker_channel, {"type": kind, "session": self.session_id, **fields}
             )
 
     # From the client -------------------------------------------------------------------
@@ -280,20 +272,13 @@ class PlayConsumer(AsyncWebsocketConsumer):
             await self.warn_rate_limited("Too many inputs; some were dropped.")
             return
         if self.worker_channel:
-            # An overloaded worker drops an input rather than the connection: the next
-            # input carries the keys held again.
-            with contextlib.suppress(ChannelFull):
-                await self.channel_layer.send(
-                    self.worker_channel,
-                    {
-                        "type": "worker.input",
-                        "session": self.session_id,
-                        "seq": message.seq,
-                        "keys": list(message.keys),
-                        "look": list(message.look),
-                        "axes": list(message.axes),
-                    },
-                )
+            await self.tell_worker(
+                "worker.input",
+                seq=message.seq,
+                keys=list(message.keys),
+                look=list(message.look),
+                axes=list(message.axes),
+            )
 
     async def on_command(self, message: CommandMessage) -> None:
         if not self.command_bucket.take():

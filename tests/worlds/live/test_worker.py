@@ -110,19 +110,23 @@ def test_it_detaches_a_session_whose_player_went_quiet(quiet_worker):
     assert quiet_worker.marks == ["paused"]
 
 
-def test_a_keepalive_keeps_a_player_without_input_attached(quiet_worker):
-    session = live_session(quiet_worker, "idle")
-    quiet_worker.sessions[session.id] = session
+def silent_session(worker: InferenceWorker, name: str) -> LiveSession:
+    """A running session whose player has not been heard from for too long."""
+    session = live_session(worker, name)
+    worker.sessions[session.id] = session
     session.heard_at -= CONTROLLER_TIMEOUT_SECONDS + 5
+    return session
+
+
+def test_a_keepalive_keeps_a_player_without_input_attached(quiet_worker):
+    session = silent_session(quiet_worker, "idle")
     run(quiet_worker.handle({"type": "worker.keepalive", "session": "idle", "controller": "c"}))
     run(quiet_worker._housekeep(time.monotonic()))
     assert session.attached
 
 
 def test_a_stale_connection_does_not_keep_a_session_alive(quiet_worker):
-    session = live_session(quiet_worker, "moved")
-    quiet_worker.sessions[session.id] = session
-    session.heard_at -= CONTROLLER_TIMEOUT_SECONDS + 5
+    session = silent_session(quiet_worker, "moved")
     run(quiet_worker.handle({"type": "worker.keepalive", "session": "moved", "controller": "old"}))
     run(quiet_worker._housekeep(time.monotonic()))
     assert not session.attached
