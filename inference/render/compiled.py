@@ -1,7 +1,7 @@
 """A pure tensor function, compiled with TorchInductor on first call or run eagerly.
 
 The renderer's compiled functions are written so the compiled and eager versions give the
-same bits (no fused multiply-adds: see compose._mix), which is what lets a failed compile
+same bits (no fused multiply-adds: see `mix`), which is what lets a failed compile
 fall back to eager drawing without breaking exact replay.
 """
 
@@ -34,3 +34,9 @@ class MaybeCompiled:
             log.warning("Compiling %s failed; drawing eagerly.", self.fn.__name__, exc_info=True)
             self._compiled = None
             return self.fn(*args, **kwargs)
+
+
+def mix(a: torch.Tensor, b: torch.Tensor | float, w: torch.Tensor | float) -> torch.Tensor:
+    """a + (b - a) * w, rounded after each op: ATen's CPU lerp fuses a multiply-add and
+    Inductor's does not, so torch.lerp would differ between eager and compiled."""
+    return a + (b - a) * w

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import torch
 
-from inference.render.terrain import A_AUX, A_FOG, A_H, A_KIND, A_U, A_Z
+from inference.render.compiled import mix
+from inference.render.terrain import A_AUX, A_H, A_KIND, A_U, A_Z
 from inference.rng import seed_mix, thash, thash_mixed
 from inference.worldgen import BUILDING, TREE, TRUNK, WATER
 
@@ -49,7 +50,10 @@ ALL = Present()
 def compose(
     rgb: torch.Tensor,  # [B, H, W, 3] terrain colour
     px: torch.Tensor,  # [NA, B, H, W] terrain attributes
-    sky: torch.Tensor,  # [B, H, W, 3] sky with sun and clouds
+    sky: torch.Tensor,  # [3, B, h, W] sky with sun and clouds, at a fraction of the height
+    sky_y0: torch.Tensor,  # [H] int64: the sky row above each pixel row
+    sky_y1: torch.Tensor,  # [H] int64: and below it
+    sky_fy: torch.Tensor,  # [1, H, 1] how far between the two
     grad: torch.Tensor,  # [B, H, 1, 3] cloudless sky gradient
     eye: torch.Tensor,  # [B, 1, 1] eye height
     hor: torch.Tensor,  # [B, 1, 1] horizon row
@@ -61,7 +65,9 @@ def compose(
     rows: torch.Tensor,  # [1, H, 1] pixel row centres
     glass: torch.Tensor,  # [3]
     warm: torch.Tensor,  # [3]
+    dens: torch.Tensor,  # [B, 1, 1] fog density
     focal: float,
+    z_far: float,
     present: Present = ALL,
 ) -> torch.Tensor:
     """-> the lit, fogged image [B, H, W, 3] in 0..1 (before sprites, weather and style)."""
@@ -116,17 +122,14 @@ def compose(
         spark = (kind == WATER) & (sparkle > 0.985) & (z < 120)
         chan = [torch.where(spark, ch * 1.6 + 0.2, ch) for ch in chan]
     # fog towards the cloudless sky gradient, reaching the full sky (clouds, sun) at fog 1
-    fog = px[A_FOG]  # [B, H, W]
+    fog = 1.0 - torch.exp(-dens * z)  # [B, H, W]
+    fade = ((z - z_far * 0.72) / (z_far * 0.28)).clamp(0, 1)  # the far end fades into sky
+    fog = torch.maximum(fog, fade * fade)
     f2 = fog * fog
     f2 = f2 * f2  # fog^4
     out = []
     for c in range(3):
-        far = mix(grad[..., c], sky[..., c], f2)
+        full = mix(sky[c].index_select(1, sky_y0), sky[c].index_select(1, sky_y1), sky_fy)
+        far = mix(grad[..., c], full, f2)
         out.append(mix(chan[c], far, fog))
     return torch.stack(out).permute(1, 2, 3, 0)  # [B, H, W, 3], planar underneath
-
-
-def mix(a: torch.Tensor, b: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
-    """a + (b - a) * w, rounded after each op: ATen's CPU lerp fuses a multiply-add and
-    Inductor's does not, so torch.lerp would differ between eager and compiled."""
-    return a + (b - a) * w

@@ -56,7 +56,7 @@ class Renderer:
         self.up_rows = (torch.arange(self.out_h, device=device) * height // self.out_h).long()
         self.up_cols = (torch.arange(self.out_w, device=device) * width // self.out_w).long()
         samples = int(min(220, max(48, height * 0.42)))
-        self.terrain = TerrainPass(width, height, device, samples=samples)
+        self.terrain = TerrainPass(width, height, device, samples=samples, compiled=compiled)
         self.f = self.terrain.focal
         self.sky = SkyPass(width, height, self.f, device)
         self.weather = WeatherPass(width, height, device)
@@ -81,11 +81,14 @@ class Renderer:
         B, dev = len(views), self.device
         rgb, px = self.terrain.run(views, self.cache)  # [B, H, W, 3], [NA, B, H, W]
         hors = [self.terrain.horizon(v.pitch) for v in views]
-        sky, grad = self.sky.run(views, hors)  # [B, H, W, 3], [B, H, 1, 3]
+        sky, grad = self.sky.run(views, hors)  # [3, B, h, W], [B, H, 1, 3]
         args = dict(
             rgb=rgb,
             px=px,
             sky=sky,
+            sky_y0=self.sky.y0,
+            sky_y1=self.sky.y1,
+            sky_fy=self.sky.fy,
             grad=grad,
             eye=dev_tensor([v.y for v in views], dev).view(B, 1, 1),
             hor=dev_tensor(hors, dev).view(B, 1, 1),
@@ -97,7 +100,9 @@ class Renderer:
             rows=self.rows,
             glass=self.glass,
             warm=self.warm,
+            dens=dev_tensor([v.look.fog_density for v in views], dev).view(B, 1, 1),
             focal=self.f,
+            z_far=self.terrain.z_far,
         )
         present = ALL if self._compose.is_compiled else self._present(views)
         img = self._compose(**args, present=present)  # [B, H, W, 3] float, planar underneath

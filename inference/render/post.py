@@ -3,7 +3,7 @@
 A style is an optional blur (pooling and bilinear resampling, always eager) and a
 pointwise finish that grades the image and quantises it to bytes. The finishes are pure
 pointwise functions, so a compiled renderer fuses each into a single pass over the
-pixels with the same bits as eager (no torch.lerp or matmul: see compose.mix).
+pixels with the same bits as eager (no torch.lerp or matmul: see compiled.mix).
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from inference.render.compiled import MaybeCompiled
-from inference.render.compose import mix
+from inference.render.compiled import MaybeCompiled, mix
 from inference.rng import thash
 
 # rows: input channel, columns: output channel

@@ -6,6 +6,7 @@ import math
 
 import torch
 
+from inference.render.compiled import mix
 from inference.render.params import dev_tensor
 from inference.render.view import View
 from inference.rng import thash
@@ -23,9 +24,10 @@ class SkyPass:
         self.cy_full = torch.arange(height, device=device, dtype=torch.float32) + 0.5  # [H]
         self._tex: dict[int, torch.Tensor] = {}
         self.x0, self.x1, self.fx = self._axis(width, self.w, device)
-        self.y0, self.y1, self.fy = self._axis(height, self.h, device)
+        # rows are resampled per pixel in compose, where they fuse with the fog
+        self.y0, self.y1, fy = self._axis(height, self.h, device)
+        self.fy = fy.view(1, -1, 1)  # [1, H, 1]
         self.fx = self.fx.view(1, 1, 1, -1)  # [1, 1, 1, W]
-        self.fy = self.fy.view(1, 1, -1, 1)  # [1, 1, H, 1]
 
     @staticmethod
     def _axis(big: int, small: int, device: torch.device):
@@ -63,8 +65,8 @@ class SkyPass:
 
     @torch.inference_mode()
     def run(self, views: list[View], horizons: list[float]) -> torch.Tensor:
-        """-> (sky colour [B, H, W, 3], a view of colour planes; cloudless gradient
-        [B, H, 1, 3])."""
+        """-> (sky colour at full width and 1/4 height, planar [3, B, h, W]; cloudless
+        gradient [B, H, 1, 3])."""
         dev, B = self.device, len(views)
 
         def col(vals: list, n: int = 1) -> torch.Tensor:
@@ -122,11 +124,9 @@ class SkyPass:
             cov = cov * (t / 0.08).clamp(0, 1) * 0.9 * (col(cover) > 0).float()
             cc = col([v.look.cloud_colour for v in views], 3)
             sky = torch.lerp(sky, cc * (1.0 - 0.35 * dens), cov)
-        # separable linear upsampling of the planes: columns on the small image, then rows
+        # linear upsampling of the columns here, on the small image; rows in compose
         sky = sky.permute(3, 0, 1, 2).contiguous()  # [3, B, h, w]
-        sky = torch.lerp(sky.index_select(3, self.x0), sky.index_select(3, self.x1), self.fx)
-        sky = torch.lerp(sky.index_select(2, self.y0), sky.index_select(2, self.y1), self.fy)
-        sky = sky.permute(1, 2, 3, 0)  # [B, H, W, 3], planar underneath
+        sky = mix(sky.index_select(3, self.x0), sky.index_select(3, self.x1), self.fx)
         tf = (hor - self.cy_full.view(1, -1, 1, 1)) / self.focal  # [B, H, 1, 1]
         grad = hz + (zen - hz) * (tf / 0.55).clamp(0, 1).sqrt()  # [B, H, 1, 3]
         return sky, grad

@@ -9,9 +9,11 @@ covering it. The result is per-pixel sample attributes (colour, depth, height, .
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import torch
 
+from inference.render.compiled import MaybeCompiled, mix
 from inference.render.params import dev_tensor
 from inference.render.view import View
 from inference.worldgen import (
@@ -30,8 +32,54 @@ from inference.worldgen import (
 )
 
 # per-sample attributes gathered to pixels, planar [NA, B, H, W]; A_R..A_B is the colour
-A_Z, A_H, A_KIND, A_U, A_AUX, A_FOG, A_R, A_G, A_B = range(9)
-NA = 9
+A_Z, A_H, A_KIND, A_U, A_AUX, A_R, A_G, A_B = range(8)
+NA = 8
+
+
+@dataclass(frozen=True)
+class Effects:
+    """Which per-sample effects a batch needs; anything False is skipped (exactly)."""
+
+    snow: bool = True
+    wet: bool = True
+    lava: bool = True
+
+
+EVERY_EFFECT = Effects()
+
+
+def shade_samples(
+    cells: torch.Tensor,  # [B, W, S, C] the world cells under each ray sample
+    ucoord: torch.Tensor,  # [B, W, S] texture coordinate along the surface
+    light: torch.Tensor,  # [B, 1, 1, 3] scene light
+    snow: torch.Tensor,  # [B, 1, 1] snow cover
+    wet: torch.Tensor,  # [B, 1, 1] wetness
+    zk: torch.Tensor,  # [1, 1, S] sample depths
+    sky_sample: torch.Tensor,  # [NA, 1, 1, 1] the attributes of the sky
+    effects: Effects = EVERY_EFFECT,
+) -> torch.Tensor:
+    """-> every sample's attributes, planar [NA, B, W, S+1]; the last sample is the sky.
+
+    A pure function, so a compiled renderer fuses it into one pass over the samples."""
+    B, W, S, _ = cells.shape
+    kind = cells[..., CH_KIND]
+    chan = [cells[..., c] for c in (CH_R, CH_R + 1, CH_B)]  # 3 x [B, W, S]
+    if effects.snow or effects.wet:
+        flat = (kind != BUILDING) & (kind != TREE) & (kind != TRUNK) & (kind != WATER)
+        if effects.snow:
+            settles = flat & (kind != LAVA)
+            chan = [torch.where(settles, mix(ch, 1.0, snow * 0.8), ch) for ch in chan]
+        if effects.wet:
+            chan = [torch.where(flat, ch * (1.0 - 0.3 * wet), ch) for ch in chan]
+    if effects.lava:
+        glows = kind == LAVA
+        chan = [torch.where(glows, ch * 1.1, ch * light[..., c]) for c, ch in enumerate(chan)]
+    else:
+        chan = [ch * light[..., c] for c, ch in enumerate(chan)]
+    planes = torch.stack(
+        [zk.expand(B, W, S), cells[..., CH_H], kind, ucoord, cells[..., CH_AUX], *chan]
+    )  # [NA, B, W, S]
+    return torch.cat([planes, sky_sample.expand(NA, B, W, 1)], dim=3)
 
 
 class TerrainPass:
@@ -44,6 +92,7 @@ class TerrainPass:
         fov_deg: float = 75.0,
         z_near: float = 0.6,
         z_far: float = 165.0,
+        compiled: bool = False,
     ) -> None:
         self.w, self.h, self.device = width, height, device
         self.s = samples
@@ -55,6 +104,10 @@ class TerrainPass:
         self.dxc = (u + 0.5 - width / 2) / self.focal  # [W]
         self.rows = torch.arange(height, dtype=torch.float32, device=device) + 0.5  # [H]
         self.kidx = torch.arange(samples, device=device).view(1, 1, samples)
+        self.sky_sample = torch.zeros(NA, 1, 1, 1, device=device)  # what a sky pixel reads
+        self.sky_sample[A_Z] = z_far * 4
+        self.sky_sample[A_KIND] = -1.0
+        self._shade = MaybeCompiled(shade_samples, compiled)
 
     def horizon(self, pitch_deg: float) -> float:
         return self.h / 2 + math.tan(math.radians(max(-60.0, min(60.0, pitch_deg)))) * self.focal
@@ -101,50 +154,26 @@ class TerrainPass:
         first = torch.full((B, W, H + 1), S, dtype=torch.int64, device=dev)
         first.scatter_reduce_(2, start, self.kidx.expand(B, W, S), "amin")
         first = torch.cummin(first[..., :H], dim=2).values  # [B, W, H], S means sky
-        # per-sample shading (cheap: B*W*S)
-        look_light = dev_tensor([v.look.light for v in views], dev).view(B, 1, 1, 3)
-        dens = dev_tensor([v.look.fog_density for v in views], dev).view(B, 1, 1)
-        snow = dev_tensor([v.look.snow_cover for v in views], dev).view(B, 1, 1, 1)
-        wet = dev_tensor([v.look.wet for v in views], dev).view(B, 1, 1, 1)
-        counts = torch.bincount(kind.reshape(-1).to(torch.int64).clamp(0, 15), minlength=16)
-        self.kinds_present = {i for i, c in enumerate(counts.tolist()) if c}
-        rgb = cells[..., CH_R : CH_B + 1]  # [B, W, S, 3]
-        # snow cover and wetness are exact no-ops at 0: skip them when no session has any
-        any_snow = any(v.look.snow_cover != 0 for v in views)
-        any_wet = any(v.look.wet != 0 for v in views)
-        if any_snow or any_wet:
-            is_water = (kind == WATER).unsqueeze(-1)
-            is_emit = (kind == LAVA).unsqueeze(-1)
-            flat = ((kind != BUILDING) & (kind != TREE) & (kind != TRUNK)).unsqueeze(-1)
-            if any_snow:
-                rgb = torch.where(
-                    flat & ~is_water & ~is_emit,
-                    torch.lerp(rgb, torch.ones_like(rgb), snow * 0.8),
-                    rgb,
-                )
-            if any_wet:
-                rgb = torch.where(flat & ~is_water, rgb * (1.0 - 0.3 * wet), rgb)
-        if LAVA in self.kinds_present:
-            lit = torch.where((kind == LAVA).unsqueeze(-1), rgb * 1.1, rgb * look_light)
-        else:
-            lit = rgb * look_light
-        zk = self.zk.view(1, 1, S)
-        fog = 1.0 - torch.exp(-dens * zk)  # [B, W, S]
-        fade = ((zk - self.z_far * 0.72) / (self.z_far * 0.28)).clamp(0, 1)
-        fog = torch.maximum(fog, fade * fade)
-        # everything planar, so every per-pixel read downstream is contiguous
-        attr = torch.empty(NA, B, W, S + 1, device=dev)  # [NA, B, W, S+1], last = sky
-        attr[A_Z, :, :, :S] = zk
-        attr[A_H, :, :, :S] = hgt
-        attr[A_KIND, :, :, :S] = kind
-        attr[A_U, :, :, :S] = ucoord
-        attr[A_AUX, :, :, :S] = cells[..., CH_AUX]
-        attr[A_FOG, :, :, :S] = fog
-        attr[A_R : A_B + 1, :, :, :S] = lit.permute(3, 0, 1, 2)
-        attr[:, :, :, S] = 0.0
-        attr[A_Z, :, :, S] = self.z_far * 4
-        attr[A_FOG, :, :, S] = 1.0
-        attr[A_KIND, :, :, S] = -1.0
+        if self._shade.is_compiled:
+            effects = EVERY_EFFECT
+        else:  # skipping an effect no session has is exact
+            counts = torch.bincount(kind.reshape(-1).to(torch.int64).clamp(0, 15), minlength=16)
+            self.kinds_present = {i for i, c in enumerate(counts.tolist()) if c}
+            effects = Effects(
+                snow=any(v.look.snow_cover != 0 for v in views),
+                wet=any(v.look.wet != 0 for v in views),
+                lava=LAVA in self.kinds_present,
+            )
+        attr = self._shade(
+            cells,
+            ucoord,
+            dev_tensor([v.look.light for v in views], dev).view(B, 1, 1, 3),
+            dev_tensor([v.look.snow_cover for v in views], dev).view(B, 1, 1),
+            dev_tensor([v.look.wet for v in views], dev).view(B, 1, 1),
+            self.zk.view(1, 1, S),
+            self.sky_sample,
+            effects=effects,
+        )  # [NA, B, W, S+1]
         base = (torch.arange(B * W, device=dev) * (S + 1)).view(B, 1, W)
         pix = (first.transpose(1, 2) + base).reshape(-1)  # [B*H*W] flat sample index
         px = attr.view(NA, B * W * (S + 1)).index_select(1, pix).view(NA, B, H, W)

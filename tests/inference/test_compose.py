@@ -38,6 +38,7 @@ def test_it_draws_the_same_frames_compiled_as_eager(interpreter):
     for a, b in zip(_frames(eager, SCENES), _frames(compiled, SCENES), strict=True):
         assert torch.equal(a, b)
     assert compiled.renderer._compose.is_compiled  # it did not fall back to eager
+    assert compiled.renderer.terrain._shade.is_compiled
 
 
 def test_it_draws_eagerly_when_compiling_fails(interpreter):
@@ -45,11 +46,13 @@ def test_it_draws_eagerly_when_compiling_fails(interpreter):
         raise RuntimeError("no C++ compiler")
 
     model = _model(interpreter, True)
-    parts = [model.renderer._compose, *model.renderer.post.fn.values()]
+    renderer = model.renderer
+    parts = [renderer._compose, renderer.terrain._shade, *renderer.post.fn.values()]
     for part in parts:
         part._compiled = broken
     frames = _frames(model, SCENES[:2])
     assert not model.renderer._compose.is_compiled
+    assert not model.renderer.terrain._shade.is_compiled
     assert not model.renderer.post.fn["finish_realistic"].is_compiled
     for a, b in zip(frames, _frames(_model(interpreter, False), SCENES[:2]), strict=True):
         assert torch.equal(a, b)
