@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 AUTOSAVE_SECONDS = 10.0
 CHECKPOINT_TICKS = 30
 MAX_CATCH_UP_TICKS = 4  # at most this many unrendered ticks before each rendered one
+OUTBOX_TICKS = 2
 DETACHED_GRACE_SECONDS = 120.0
 HEARTBEAT_SECONDS = 1.0
 # A player's consumer sends at least a keepalive every KEEPALIVE_SECONDS (consumers.py). A
@@ -104,6 +105,9 @@ class InferenceWorker:
         self.model: Any = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="world-model")
         self._stopping = asyncio.Event()
+        # Ticks go out through one publisher task while the model draws the next tick. At
+        # most OUTBOX_TICKS wait; a full outbox holds the tick loop back.
+        self._outbox: asyncio.Queue[list[TickOutput]] = asyncio.Queue(maxsize=OUTBOX_TICKS)
         self.ready = asyncio.Event()
         self.ticks = 0
 
@@ -127,6 +131,7 @@ class InferenceWorker:
         tasks = [
             asyncio.create_task(self._receive_loop()),
             asyncio.create_task(self._tick_loop()),
+            asyncio.create_task(self._publish_loop()),
             asyncio.create_task(self._housekeeping_loop()),
         ]
         try:
@@ -135,6 +140,8 @@ class InferenceWorker:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            while not self._outbox.empty():  # saved snapshots and command results
+                await self._publish(self._outbox.get_nowait())
             for session in list(self.sessions.values()):
                 await self._autosave(session)
             await self._db(services.worker_unregister, name=self.name)
@@ -276,7 +283,7 @@ class InferenceWorker:
             catch_up = min(max(0, behind), MAX_CATCH_UP_TICKS)
             if active:
                 outputs = await loop.run_in_executor(self._executor, self._tick, active, catch_up)
-                await self._publish(outputs)
+                await self._outbox.put(outputs)
                 self.ticks += 1
             next_at += period * (1 + catch_up)
             delay = next_at - time.monotonic()
@@ -370,50 +377,61 @@ class InferenceWorker:
             )
         return outputs
 
+    async def _publish_loop(self) -> None:
+        while True:
+            outputs = await self._outbox.get()
+            try:
+                await self._publish(outputs)
+            except Exception:
+                log.exception("Inference worker could not publish tick")
+
     async def _publish(self, outputs: list[TickOutput]) -> None:
-        for out in outputs:
-            group = session_group(out.session_id)
+        """Each session's messages in order; sessions concurrently."""
+        await asyncio.gather(*(self._publish_session(out) for out in outputs))
+
+    async def _publish_session(self, out: TickOutput) -> None:
+        group = session_group(out.session_id)
+        await self.layer.group_send(
+            group,
+            {
+                "type": "play.frame",
+                "tick": out.tick,
+                "seq": out.seq,
+                "video": out.video,
+                "audio": out.audio,
+            },
+        )
+        for event in out.events:
+            await self._db(
+                services.session_log_command,
+                session_id=out.session_id,
+                tick=event["tick"],
+                text=event["text"],
+                verdict=event["verdict"],
+                result=event["result"],
+            )
+            await self.layer.group_send(group, {"type": "play.command", **event})
+        if out.checkpoint is not None:
+            await self._send(out.controller, {"type": "play.checkpoint", **out.checkpoint})
+        for label, purpose, state, jpeg in out.saved_snapshots:
+            snapshot = await self._db(
+                services.session_save_snapshot,
+                session_id=out.session_id,
+                state=state,
+                label=label,
+                jpeg=jpeg,
+            )
             await self.layer.group_send(
                 group,
                 {
-                    "type": "play.frame",
+                    "type": "play.snapshot",
+                    "slug": snapshot.slug if snapshot else "",
+                    "label": snapshot.label if snapshot else "",
                     "tick": out.tick,
-                    "seq": out.seq,
-                    "video": out.video,
-                    "audio": out.audio,
+                    "saved": snapshot is not None,
+                    "purpose": purpose,
                 },
             )
-            for event in out.events:
-                await self._db(
-                    services.session_log_command,
-                    session_id=out.session_id,
-                    tick=event["tick"],
-                    text=event["text"],
-                    verdict=event["verdict"],
-                    result=event["result"],
-                )
-                await self.layer.group_send(group, {"type": "play.command", **event})
-            if out.checkpoint is not None:
-                await self._send(out.controller, {"type": "play.checkpoint", **out.checkpoint})
-            for label, purpose, state, jpeg in out.saved_snapshots:
-                snapshot = await self._db(
-                    services.session_save_snapshot,
-                    session_id=out.session_id,
-                    state=state,
-                    label=label,
-                    jpeg=jpeg,
-                )
-                await self.layer.group_send(
-                    group,
-                    {
-                        "type": "play.snapshot",
-                        "slug": snapshot.slug if snapshot else "",
-                        "label": snapshot.label if snapshot else "",
-                        "tick": out.tick,
-                        "saved": snapshot is not None,
-                        "purpose": purpose,
-                    },
-                )
 
     # Persistence and heartbeats ----------------------------------------------------------
 

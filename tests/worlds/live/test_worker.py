@@ -145,3 +145,31 @@ def test_starting_and_attaching_are_handled_without_an_error(quiet_worker, caplo
     assert session.controller == "d" and session.attached
     assert time.monotonic() - session.heard_at < CONTROLLER_TIMEOUT_SECONDS
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+class RecordingLayer:
+    """A channel layer that notes each group message as it starts to go out."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str]] = []
+
+    async def group_send(self, group: str, message: dict) -> None:
+        import asyncio
+
+        self.sent.append((group, message["type"]))
+        await asyncio.sleep(0.01)  # a round trip to Redis
+
+
+def test_sessions_publish_together_each_in_order(quiet_worker):
+    quiet_worker.layer = layer = RecordingLayer()
+    outputs = []
+    for name in ("a", "b"):
+        [out] = quiet_worker._tick([live_session(quiet_worker, name)])
+        out.events.append({"tick": 1, "text": "make it rain", "verdict": {}, "result": {}})
+        outputs.append(out)
+
+    run(quiet_worker._publish(outputs))
+
+    frames, commands = layer.sent[:2], layer.sent[2:]
+    assert sorted(frames) == [("play.a", "play.frame"), ("play.b", "play.frame")]
+    assert sorted(commands) == [("play.a", "play.command"), ("play.b", "play.command")]
