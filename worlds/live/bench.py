@@ -24,6 +24,7 @@ class ClientStats:
     first_frame_at: float | None = None
     last_frame_at: float = 0.0
     missing_ticks: int = 0
+    intervals_ms: list[float] = field(default_factory=list)  # between frames as they arrive
     latencies_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -86,6 +87,8 @@ async def play(url: str, cookie: str, seconds: float) -> ClientStats:
                     continue
                 _, tick, acked, _scale = VIDEO_HEADER.unpack_from(message)
                 stats.frames += 1
+                if stats.first_frame_at is not None:
+                    stats.intervals_ms.append((now - stats.last_frame_at) * 1000)
                 stats.first_frame_at = stats.first_frame_at or now
                 stats.last_frame_at = now
                 if last_tick is not None and tick > last_tick + 1:
@@ -108,6 +111,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def summarise(results: list[ClientStats], cpu_seconds: float, seconds: float) -> dict:
     latencies = [value for stats in results for value in stats.latencies_ms]
+    intervals = [value for stats in results for value in stats.intervals_ms]
     fps = [stats.fps for stats in results]
     return {
         "sessions": len(results),
@@ -120,6 +124,11 @@ def summarise(results: list[ClientStats], cpu_seconds: float, seconds: float) ->
             "p95": round(percentile(latencies, 95), 1),
             "p99": round(percentile(latencies, 99), 1),
             "samples": len(latencies),
+        },
+        "frame_interval_ms": {
+            "p1": round(percentile(intervals, 1), 1),
+            "p50": round(percentile(intervals, 50), 1),
+            "p99": round(percentile(intervals, 99), 1),
         },
         "frames_dropped": sum(stats.missing_ticks for stats in results),
         "frames_received": sum(stats.frames for stats in results),

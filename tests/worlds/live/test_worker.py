@@ -173,3 +173,37 @@ def test_sessions_publish_together_each_in_order(quiet_worker):
     frames, commands = layer.sent[:2], layer.sent[2:]
     assert sorted(frames) == [("play.a", "play.frame"), ("play.b", "play.frame")]
     assert sorted(commands) == [("play.a", "play.command"), ("play.b", "play.command")]
+
+
+def wait_for_tick(worker: InferenceWorker, *, due_in: float, lead: float, input_at=None) -> float:
+    """How long the tick loop waits for a tick due in `due_in` s, given a new input that
+    arrives `input_at` s from now (None: no input; 0: one is already waiting)."""
+    import asyncio
+
+    async def scenario() -> float:
+        if input_at is not None:
+            asyncio.get_running_loop().call_later(input_at, worker._new_input.set)
+        start = time.monotonic()
+        await worker._until_tick(start + due_in, lead)
+        return time.monotonic() - start
+
+    return run(scenario())
+
+
+def test_without_new_input_a_tick_waits_for_its_time(quiet_worker):
+    assert wait_for_tick(quiet_worker, due_in=0.3, lead=0.15) >= 0.29
+
+
+def test_a_new_input_starts_the_tick_early(quiet_worker):
+    assert 0.19 <= wait_for_tick(quiet_worker, due_in=0.4, lead=0.25, input_at=0.2) < 0.33
+
+
+def test_a_tick_starts_no_earlier_than_its_lead(quiet_worker):
+    assert 0.14 <= wait_for_tick(quiet_worker, due_in=0.3, lead=0.15, input_at=0) < 0.25
+
+
+def test_an_input_marks_the_next_tick_as_wanted(quiet_worker):
+    session = live_session(quiet_worker, "keen")
+    quiet_worker.sessions[session.id] = session
+    run(quiet_worker.handle({"type": "worker.input", "session": "keen", "seq": 1, "keys": ["w"]}))
+    assert quiet_worker._new_input.is_set()

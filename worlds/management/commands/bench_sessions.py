@@ -78,6 +78,7 @@ class Command(BaseCommand):
             if options["warmup"] > 0:
                 asyncio.run(self.run_clients(urls, cookies, options["warmup"]))
             start_cpu = [cpu_seconds(p.pid) for p in processes]
+            clients_before = cpu_seconds(os.getpid())
             started = time.perf_counter()
             results = asyncio.run(self.run_clients(urls, cookies, options["seconds"]))
             elapsed = time.perf_counter() - started
@@ -86,6 +87,7 @@ class Command(BaseCommand):
             ]
             report = summarise(results, sum(used), elapsed)
             report["server_cpu_seconds"] = dict(zip(("daphne", "worker"), used, strict=False))
+            report["client_cpu_seconds"] = round(cpu_seconds(os.getpid()) - clients_before, 2)
             report["resolution"] = options["resolution"]
             report["cpu_measured"] = bool(processes)
             self.stdout.write(json.dumps(report, indent=2))
