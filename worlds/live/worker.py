@@ -79,11 +79,12 @@ class TickOutput:
     controller: str
     tick: int
     seq: int
-    video: bytes
+    frame: Any  # uint8 [h, w, 3] numpy, JPEG-encoded as it goes out (encode)
+    scale: int  # how many times larger the player shows it
     audio: list[bytes]  # one chunk per simulated tick, rendered or not
     events: list[dict[str, Any]]
     checkpoint: dict[str, Any] | None
-    saved_snapshots: list[tuple[str, str, dict[str, Any], bytes]]  # label, purpose, state, jpeg
+    saved_snapshots: list[tuple[str, str, dict[str, Any]]]  # label, purpose, state
 
 
 class InferenceWorker:
@@ -109,6 +110,8 @@ class InferenceWorker:
         self.sessions: dict[str, LiveSession] = {}
         self.model: Any = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="world-model")
+        # JPEG encoding releases the GIL: it runs beside the model drawing the next tick.
+        self._encoder = ThreadPoolExecutor(max_workers=2, thread_name_prefix="jpeg")
         self._stopping = asyncio.Event()
         # Ticks go out through one publisher task while the model draws the next tick. At
         # most OUTBOX_TICKS wait; a full outbox holds the tick loop back.
@@ -155,6 +158,7 @@ class InferenceWorker:
                 await self._autosave(session)
             await self._db(services.worker_unregister, name=self.name)
             self._executor.shutdown(wait=False)
+            self._encoder.shutdown(wait=False)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -351,8 +355,6 @@ class InferenceWorker:
     def _tick(self, sessions: list[LiveSession], catch_up: int = 0) -> list[TickOutput]:
         """Step every attached session in one batched call per tick: `catch_up` unrendered
         ticks, then one rendered. Runs on the model thread."""
-        import simplejpeg
-
         events = self._apply_commands(sessions)
         first_ticks = {s.id: _tick_of(s.state) for s in sessions}
         audio: dict[str, list[bytes]] = {s.id: [] for s in sessions}
@@ -369,9 +371,6 @@ class InferenceWorker:
         outputs = []
         for session, seq, frame in zip(sessions, applied_seqs, frames, strict=True):
             tick = _tick_of(session.state)
-            jpeg = simplejpeg.encode_jpeg(
-                frame.numpy(), quality=self.jpeg_quality, colorspace="RGB"
-            )
             checkpoint = None
             if tick // CHECKPOINT_TICKS != first_ticks[session.id] // CHECKPOINT_TICKS:
                 checkpoint = {
@@ -380,7 +379,7 @@ class InferenceWorker:
                     "from_tick": session.log_from_tick,
                 }
             saved = [
-                (label, purpose, self.model.snapshot(session.state), jpeg)
+                (label, purpose, self.model.snapshot(session.state))
                 for label, purpose in session.snapshot_requests
             ]
             session.snapshot_requests.clear()
@@ -390,7 +389,8 @@ class InferenceWorker:
                     controller=session.controller,
                     tick=tick,
                     seq=seq,
-                    video=pack_video(tick, seq, jpeg, self.model.native_scale),
+                    frame=frame.numpy(),
+                    scale=self.model.native_scale,
                     audio=audio[session.id],
                     events=events[session.id],
                     checkpoint=checkpoint,
@@ -411,15 +411,22 @@ class InferenceWorker:
         """Each session's messages in order; sessions concurrently."""
         await asyncio.gather(*(self._publish_session(out) for out in outputs))
 
+    def encode(self, out: TickOutput) -> bytes:
+        """The frame as JPEG bytes."""
+        import simplejpeg
+
+        return simplejpeg.encode_jpeg(out.frame, quality=self.jpeg_quality, colorspace="RGB")
+
     async def _publish_session(self, out: TickOutput) -> None:
         group = session_group(out.session_id)
+        jpeg = await asyncio.get_running_loop().run_in_executor(self._encoder, self.encode, out)
         await self.layer.group_send(
             group,
             {
                 "type": "play.frame",
                 "tick": out.tick,
                 "seq": out.seq,
-                "video": out.video,
+                "video": pack_video(out.tick, out.seq, jpeg, out.scale),
                 "audio": out.audio,
             },
         )
@@ -435,7 +442,7 @@ class InferenceWorker:
             await self.layer.group_send(group, {"type": "play.command", **event})
         if out.checkpoint is not None:
             await self._send(out.controller, {"type": "play.checkpoint", **out.checkpoint})
-        for label, purpose, state, jpeg in out.saved_snapshots:
+        for label, purpose, state in out.saved_snapshots:
             snapshot = await self._db(
                 services.session_save_snapshot,
                 session_id=out.session_id,

@@ -8,7 +8,7 @@ import pytest
 
 from worlds.engine import world_model
 from worlds.live import input_log
-from worlds.live.protocol import AUDIO_HEADER, unpack_video
+from worlds.live.protocol import AUDIO_HEADER, VIDEO_HEADER, unpack_video
 from worlds.live.worker import CONTROLLER_TIMEOUT_SECONDS, InferenceWorker, LiveSession
 
 
@@ -41,9 +41,8 @@ def test_catching_up_simulates_every_tick_but_draws_only_the_last(worker):
     assert caught_up.tick == last.tick == 4
     assert len(caught_up.audio) == 4  # every simulated tick is heard
     assert [AUDIO_HEADER.unpack_from(chunk)[1] for chunk in caught_up.audio] == [1, 2, 3, 4]
-    assert unpack_video(caught_up.video)[0] == 4
     assert worker.model.snapshot(behind.state) == worker.model.snapshot(on_time.state)
-    assert caught_up.video == last.video
+    assert worker.encode(caught_up) == worker.encode(last)
 
 
 def test_the_input_log_covers_every_simulated_tick(worker):
@@ -61,13 +60,11 @@ def test_it_streams_the_internal_image_with_its_scale(worker):
 
     from inference.interpreter import shared_interpreter
     from inference.model import WorldModel
-    from worlds.live.protocol import VIDEO_HEADER
 
     worker.model = WorldModel("cpu", (160, 90), interpreter=shared_interpreter(), render_scale=0.5)
     [out] = worker._tick([live_session(worker, "scaled")])
-    _kind, _tick, _seq, scale = VIDEO_HEADER.unpack_from(out.video)
-    height, width, _, _ = simplejpeg.decode_jpeg_header(out.video[VIDEO_HEADER.size :])
-    assert (scale, width, height) == (2, 80, 45)
+    height, width, _, _ = simplejpeg.decode_jpeg_header(worker.encode(out))
+    assert (out.scale, width, height) == (2, 80, 45)
 
 
 def run(coroutine):
@@ -152,11 +149,13 @@ class RecordingLayer:
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, str]] = []
+        self.messages: list[dict] = []
 
     async def group_send(self, group: str, message: dict) -> None:
         import asyncio
 
         self.sent.append((group, message["type"]))
+        self.messages.append(message)
         await asyncio.sleep(0.01)  # a round trip to Redis
 
 
@@ -173,6 +172,20 @@ def test_sessions_publish_together_each_in_order(quiet_worker):
     frames, commands = layer.sent[:2], layer.sent[2:]
     assert sorted(frames) == [("play.a", "play.frame"), ("play.b", "play.frame")]
     assert sorted(commands) == [("play.a", "play.command"), ("play.b", "play.command")]
+    tick, _seq, jpeg = unpack_video(layer.messages[0]["video"])
+    assert tick == 1 and jpeg == quiet_worker.encode(outputs[0])
+
+
+def test_a_frame_goes_out_with_its_scale(quiet_worker):
+    from inference.interpreter import shared_interpreter
+    from inference.model import WorldModel
+
+    quiet_worker.model = WorldModel(
+        "cpu", (160, 90), interpreter=shared_interpreter(), render_scale=0.5
+    )
+    quiet_worker.layer = layer = RecordingLayer()
+    run(quiet_worker._publish(quiet_worker._tick([live_session(quiet_worker, "scaled")])))
+    assert VIDEO_HEADER.unpack_from(layer.messages[0]["video"])[3] == 2
 
 
 def wait_for_tick(worker: InferenceWorker, *, due_in: float, lead: float, input_at=None) -> float:
