@@ -108,6 +108,7 @@ class TerrainPass:
         self.sky_sample[A_Z] = z_far * 4
         self.sky_sample[A_KIND] = -1.0
         self._shade = MaybeCompiled(shade_samples, compiled)
+        self.kinds_present: set[int] = set(range(16))  # counted by eager runs, for skipping
 
     def horizon(self, pitch_deg: float) -> float:
         return self.h / 2 + math.tan(math.radians(max(-60.0, min(60.0, pitch_deg)))) * self.focal
