@@ -80,7 +80,7 @@ class TickOutput:
     controller: str
     tick: int
     seq: int
-    frame: Any  # uint8 [h, w, 3] numpy, JPEG-encoded as it goes out (encode)
+    frame: Any  # uint8 [h, w, 3] tensor, JPEG-encoded as it goes out (encode)
     scale: int  # how many times larger the player shows it
     audio: list[bytes]  # one chunk per simulated tick, rendered or not
     events: list[dict[str, Any]]
@@ -390,7 +390,7 @@ class InferenceWorker:
                     controller=session.controller,
                     tick=tick,
                     seq=seq,
-                    frame=frame.numpy(),
+                    frame=frame,
                     scale=self.model.native_scale,
                     audio=audio[session.id],
                     events=events[session.id],
@@ -414,9 +414,9 @@ class InferenceWorker:
 
     def encode(self, out: TickOutput) -> bytes:
         """The frame as JPEG bytes."""
-        import simplejpeg
+        from worlds.engine import frame_to_jpeg
 
-        return simplejpeg.encode_jpeg(out.frame, quality=self.jpeg_quality, colorspace="RGB")
+        return frame_to_jpeg(out.frame, self.jpeg_quality)
 
     async def _publish_session(self, out: TickOutput) -> None:
         group = session_group(out.session_id)

@@ -55,13 +55,18 @@ def test_the_input_log_covers_every_simulated_tick(worker):
     assert [round(i.move_y) for i in applied] == [1, 1, 1, -1]
 
 
-def test_it_streams_the_internal_image_with_its_scale(worker):
-    import simplejpeg
-
+def draw_at_half_size(worker: InferenceWorker) -> None:
+    """A 160x90 model that draws 80x45 images for the player to show twice as large."""
     from inference.interpreter import shared_interpreter
     from inference.model import WorldModel
 
     worker.model = WorldModel("cpu", (160, 90), interpreter=shared_interpreter(), render_scale=0.5)
+
+
+def test_it_streams_the_internal_image_with_its_scale(worker):
+    import simplejpeg
+
+    draw_at_half_size(worker)
     [out] = worker._tick([live_session(worker, "scaled")])
     height, width, _, _ = simplejpeg.decode_jpeg_header(worker.encode(out))
     assert (out.scale, width, height) == (2, 80, 45)
@@ -177,12 +182,7 @@ def test_sessions_publish_together_each_in_order(quiet_worker):
 
 
 def test_a_frame_goes_out_with_its_scale(quiet_worker):
-    from inference.interpreter import shared_interpreter
-    from inference.model import WorldModel
-
-    quiet_worker.model = WorldModel(
-        "cpu", (160, 90), interpreter=shared_interpreter(), render_scale=0.5
-    )
+    draw_at_half_size(quiet_worker)
     quiet_worker.layer = layer = RecordingLayer()
     run(quiet_worker._publish(quiet_worker._tick([live_session(quiet_worker, "scaled")])))
     assert VIDEO_HEADER.unpack_from(layer.messages[0]["video"])[3] == 2
