@@ -9,12 +9,13 @@ from __future__ import annotations
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from inference.camera import Pose
-from inference.rng import hash01, hash_u32, nhash, nhash_mixed
+from inference.rng import hash01, hash_u32, nhash
 from inference.state import PLAYER_ID, WorldState
 
 RATE = 48_000
@@ -114,22 +115,41 @@ def voice(sound: str, t: np.ndarray, noise: np.ndarray, dist_s: float = 0.0) -> 
     return np.zeros_like(t)
 
 
-def _box_rows(x: np.ndarray, k: int) -> np.ndarray:
-    """_box along the last axis of [B, n] (each row exactly as _box would)."""
-    c = np.cumsum(np.concatenate((np.zeros((x.shape[0], 1)), x), axis=1), axis=1)
-    return (c[:, k:] - c[:, :-k]) / k
+LOOP = 1 << 20  # samples in a noise loop: 21.8 s, far too long to hear it repeat
 
 
-def _noise_rows(n0: np.ndarray, n: int, seeds: list[int], salt: int) -> np.ndarray:
-    """_noise for B sessions at once: n0 [B] -> [B, n]."""
-    s = np.array([hash_u32(sd, salt) for sd in seeds], dtype=np.int64)[:, None]
-    return nhash_mixed(n0[:, None] + np.arange(n, dtype=np.int64), s)
+@lru_cache(maxsize=1)
+def _white_loop() -> np.ndarray:
+    """One loop of white noise in [-1, 1), the same in every process -> [LOOP]."""
+    return nhash(np.arange(LOOP, dtype=np.int64), 0, 1)
 
 
-def _lowpass_rows(n0: np.ndarray, seeds: list[int], salt: int, k: int) -> np.ndarray:
-    raw = _noise_rows(n0 - 2 * k, CHUNK + 2 * k, seeds, salt)
-    once = _box_rows(raw, k)
-    return _box_rows(once, k)[:, -CHUNK:] * math.sqrt(k) * 1.2
+def _box_loop(x: np.ndarray, k: int) -> np.ndarray:
+    """Circular moving average of length k over a loop (output i averages x[i-k+1 .. i])."""
+    c = np.cumsum(np.concatenate(([0.0], x[-k:], x)))
+    return (c[k + 1 :] - c[1:-k]) / k
+
+
+@lru_cache(maxsize=16)
+def _filtered_loop(k: int) -> np.ndarray:
+    """Seamless looping noise -> float32 [LOOP]. k > 0: white noise through two box
+    filters of length k (the lowpass of wind, surf and traffic, at unit loudness);
+    k < 0: white noise minus its moving average over -k samples (the hiss of rain)."""
+    white = _white_loop()
+    if k < 0:
+        return (white - _box_loop(white, -k)).astype(np.float32)
+    return (_box_loop(_box_loop(white, k), k) * (math.sqrt(k) * 1.2)).astype(np.float32)
+
+
+def _loop_rows(n0: np.ndarray, seeds: list[int], salt: int, k: int) -> np.ndarray:
+    """Each session's stretch of a filtered noise loop for this chunk -> [B, CHUNK].
+
+    Where a session reads the loop is a hash of its seed and the salt, so every sample is
+    still a pure function of (seed, absolute sample index): a gather, not a filter, per
+    tick. Sessions, channels and sounds each read their own part of the loop."""
+    start = np.array([hash_u32(sd, salt) for sd in seeds], dtype=np.int64) + n0
+    idx = (start[:, None] + np.arange(CHUNK, dtype=np.int64)) & (LOOP - 1)
+    return _filtered_loop(k)[idx].astype(np.float64)
 
 
 def _birdsong(seed: int, n0: int, out: np.ndarray) -> None:
@@ -160,25 +180,24 @@ def _ambience_rows(states: list[WorldState], n0: np.ndarray) -> np.ndarray:
     seed7 = np.array([sd % 7 for sd in seeds], dtype=np.int64)[:, None]
     gust = 0.6 + 0.4 * np.sin(2 * math.pi * t / 7.3 + seed7)
     for ch in range(2):
-        out[:, :, ch] += wind_level * 0.35 * _lowpass_rows(n0, seeds, 10 + ch, 48) * gust
+        out[:, :, ch] += wind_level * 0.35 * _loop_rows(n0, seeds, 10 + ch, 48) * gust
     if sc.weather in ("rain", "storm"):
         lvl = 0.12 if sc.weather == "rain" else 0.18
         for ch in range(2):
-            raw = _noise_rows(n0 - 8, CHUNK + 8, seeds, 20 + ch)
-            out[:, :, ch] += lvl * (raw[:, 8:] - _box_rows(raw, 9))
+            out[:, :, ch] += lvl * _loop_rows(n0, seeds, 20 + ch, -9)
     if sc.biome in ("city", "night_city"):
         for ch in range(2):
-            lo = _lowpass_rows(n0, seeds, 30 + ch, 24) - _lowpass_rows(n0, seeds, 32 + ch, 160)
-            out[:, :, ch] += 0.12 * lo + 0.08 * _lowpass_rows(n0, seeds, 34 + ch, 300)
+            lo = _loop_rows(n0, seeds, 30 + ch, 24) - _loop_rows(n0, seeds, 32 + ch, 160)
+            out[:, :, ch] += 0.12 * lo + 0.08 * _loop_rows(n0, seeds, 34 + ch, 300)
         if sc.biome == "night_city":
             out += 0.02 * np.sin(2 * math.pi * 60 * t)[:, :, None]
     if sc.biome == "coast":
         swell = 0.5 - 0.5 * np.cos(2 * math.pi * t / 7.0)
         for ch in range(2):
-            out[:, :, ch] += 0.35 * _lowpass_rows(n0, seeds, 40 + ch, 60) * swell**2
+            out[:, :, ch] += 0.35 * _loop_rows(n0, seeds, 40 + ch, 60) * swell**2
     if sc.biome == "volcanic":
         for ch in range(2):
-            out[:, :, ch] += 0.5 * _lowpass_rows(n0, seeds, 50, 400 + 20 * ch)
+            out[:, :, ch] += 0.5 * _loop_rows(n0, seeds, 50, 400 + 20 * ch)
     day = sc.time_of_day != "night"
     calm = sc.weather in ("clear", "fog")
     if sc.biome in ("meadow", "forest", "coast") and calm:
