@@ -129,13 +129,14 @@ class WorldModel:
         return self.renderer.native_scale
 
     def warm_renderer(self, batch_sizes: Sequence[int] = (1, 2)) -> None:
-        """Draw throwaway frames in every style, so a compiled renderer compiles now and
+        """Draw throwaway rainy frames in every style, so a compiled renderer compiles now and
         not in the middle of play (one graph for a single session, one for any larger
         batch). Safe to call from two threads: the second waits for the first."""
         with self._warm_lock:
             if self._warm:
                 return
             state = self.create(WorldSpec("a quiet meadow", seed=0))
+            state.scene.weather = "rain"  # so the weather overlay compiles too
             for style in STYLES:
                 state.scene.style = style
                 for batch in batch_sizes:

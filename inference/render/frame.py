@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import math
-
 import torch
 
+from inference.render.billboards import SpritePass
 from inference.render.compiled import MaybeCompiled
 from inference.render.compose import ALL, GLASS, WARM_WINDOW, Present, compose, window_mix
 from inference.render.params import dev_tensor
 from inference.render.post import PostPass
 from inference.render.sky import SkyPass
-from inference.render.sprites import KIND_SIZE, sprite
 from inference.render.terrain import A_Z, TerrainPass
 from inference.render.view import View
-from inference.render.weather import WeatherPass
+from inference.render.weather import WET, WeatherPass, overlay
 from inference.worldgen import BUILDING, TREE, TRUNK, WATER, TileCache
 
 PRESETS: dict[str, tuple[int, int]] = {"480p": (854, 480), "720p": (1280, 720)}
@@ -60,12 +58,13 @@ class Renderer:
         self.f = self.terrain.focal
         self.sky = SkyPass(width, height, self.f, device)
         self.weather = WeatherPass(width, height, device)
+        self.sprites = SpritePass(width, height, self.f, self.terrain.z_far, device)
         self.post = PostPass(width, height, device, compiled=compiled)
         self.rows = (torch.arange(height, device=device, dtype=torch.float32) + 0.5).view(1, -1, 1)
         self.glass = torch.tensor(GLASS, device=device)
         self.warm = torch.tensor(WARM_WINDOW, device=device)
         self._compose = MaybeCompiled(compose, compiled)
-        self._tex: dict[tuple, torch.Tensor] = {}  # sprite textures on the device
+        self._overlay = MaybeCompiled(overlay, compiled)
 
     @property
     def native_scale(self) -> int:
@@ -106,33 +105,32 @@ class Renderer:
         )
         present = ALL if self._compose.is_compiled else self._present(views)
         img = self._compose(**args, present=present)  # [B, H, W, 3] float, planar underneath
-        z = px[A_Z]
+        self.sprites.draw(img, px[A_Z], views, hors)
+        if any(v.weather in WET for v in views) or any(v.flash > 0 for v in views):
+            img = self._overlay(img, *self.weather.veil(views), *self._flash_terms(views))
+        # style pass to bytes, one call per style in the batch
+        groups: dict[str, list[int]] = {}
         for b, v in enumerate(views):
-            if v.sprites:
-                self._sprites(img[b], z[b], v, hors[b])
-        # weather overlay, per session (masks are cheap row gathers)
-        for b, v in enumerate(views):
-            m, k = self.weather.mask(v.weather, v.tick)
-            if m is not None:
-                wc = 0.8 if not v.look.night else 0.45
-                img[b] += (wc - img[b]) * (m * k).unsqueeze(-1)
-            if v.flash > 0:
-                img[b] = img[b] * (1.0 + 1.6 * v.flash) + 0.25 * v.flash
-        # style pass to bytes, one call per distinct (style, tick) group
-        groups: dict[tuple[str, int], list[int]] = {}
-        for b, v in enumerate(views):
-            groups.setdefault((v.style, v.tick), []).append(b)
+            groups.setdefault(v.style, []).append(b)
+        ticks = [v.tick for v in views]
         if len(groups) == 1:
-            (style, tick), _ = next(iter(groups.items()))
-            frames = self.post.run(img, style, tick)
+            frames = self.post.run(img, views[0].style, ticks)
         else:
             frames = torch.empty(img.shape, dtype=torch.uint8, device=dev)
-            for (style, tick), idx in groups.items():
+            for style, idx in groups.items():
                 ii = torch.tensor(idx, device=dev)
-                frames.index_copy_(0, ii, self.post.run(img.index_select(0, ii), style, tick))
+                part = self.post.run(img.index_select(0, ii), style, [ticks[b] for b in idx])
+                frames.index_copy_(0, ii, part)
         if native and self.native_scale > 1:
             return frames  # [B, h, w, 3] uint8
         return self._upsample(frames)  # [B, H, W, 3] uint8
+
+    def _flash_terms(self, views: list[View]) -> list[torch.Tensor]:
+        """overlay's per-session tint, gain and lift, each [B, 1, 1, 1]."""
+        terms = [
+            (0.45 if v.look.night else 0.8, 1.0 + 1.6 * v.flash, 0.25 * v.flash) for v in views
+        ]
+        return list(dev_tensor(terms, self.device).view(-1, 3, 1, 1, 1).unbind(1))
 
     def _upsample(self, img: torch.Tensor) -> torch.Tensor:
         """Pixel repetition to the output size; whole factors as one broadcast copy."""
@@ -166,57 +164,3 @@ class Renderer:
         """[B, 1, 1] int32 on the device."""
         t = torch.tensor(values, dtype=torch.int32).view(-1, 1, 1)
         return t if self.device.type == "cpu" else t.to(self.device)
-
-    def _sprites(self, img: torch.Tensor, depth: torch.Tensor, v: View, hor: float) -> None:
-        """Draw billboards into img [H, W, 3] in place, depth-tested against depth [H, W]."""
-        sy, cy = math.sin(math.radians(v.yaw)), math.cos(math.radians(v.yaw))
-        order = []
-        for s in v.sprites:
-            dx, dz = s.x - v.x, s.z - v.z
-            zc = dx * sy + dz * cy
-            if zc < 0.4 or zc > self.terrain.z_far:
-                continue
-            order.append((zc, dx * cy - dz * sy, s))
-        order.sort(key=lambda t: -t[0])
-        light = fog_c = None
-        for zc, xc, s in order:
-            wm, hm, _ = KIND_SIZE[s.kind]
-            ph = hm * s.size * self.f / zc
-            pw = wm * s.size * self.f / zc
-            if ph < 2:
-                continue
-            cxp = self.W / 2 + xc * self.f / zc
-            feet = hor - (s.y - v.y) * self.f / zc
-            x0, x1 = int(math.floor(cxp - pw / 2)), int(math.ceil(cxp + pw / 2))
-            y0, y1 = int(math.floor(feet - ph)), int(math.ceil(feet))
-            cx0, cx1 = max(0, x0), min(self.W, x1)
-            cy0, cy1 = max(0, y0), min(self.H, y1)
-            if cx0 >= cx1 or cy0 >= cy1:
-                continue
-            key = (s.kind, s.colour, s.hair, s.pose, s.frame, s.attrs)
-            tex = self._tex.get(key)
-            if tex is None:
-                tex = sprite(*key).to(img.device)
-                self._tex[key] = tex
-                if len(self._tex) > 512:
-                    self._tex.pop(next(iter(self._tex)))
-            th, tw = tex.shape[0], tex.shape[1]
-            dev = img.device
-            ry = torch.arange(cy0, cy1, device=dev, dtype=torch.float32)
-            rx = torch.arange(cx0, cx1, device=dev, dtype=torch.float32)
-            ry = ((ry + 0.5 - y0) * (th / max(1, y1 - y0))).long().clamp(0, th - 1)
-            rx = ((rx + 0.5 - x0) * (tw / max(1, x1 - x0))).long().clamp(0, tw - 1)
-            hd = math.radians(s.heading)
-            facing = math.sin(hd) * cy - math.cos(hd) * sy
-            if facing < 0:
-                rx = tw - 1 - rx
-            patch = tex.index_select(0, ry).index_select(1, rx)  # [h, w, 4]
-            reg = img[cy0:cy1, cx0:cx1]
-            vis = (depth[cy0:cy1, cx0:cx1] > zc).float() * patch[..., 3]  # [h, w]
-            if light is None:  # uploaded once per view, not per sprite
-                light = dev_tensor(v.look.light, img.device).clamp(0.35, 1.3)
-                fog_c = dev_tensor(v.look.fog_colour, img.device)
-            lit = patch[..., :3] * light
-            fog = min(1.0, 1.0 - math.exp(-v.look.fog_density * zc))
-            col = lit * (1 - fog) + fog_c * fog
-            reg.copy_(torch.lerp(reg, col, vis.unsqueeze(-1)))

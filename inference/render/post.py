@@ -99,6 +99,8 @@ class PostPass:
         self, width: int, height: int, device: torch.device, compiled: bool = False
     ) -> None:
         self.W, self.H, self.device = width, height, device
+        self.ys = torch.arange(height, device=device)
+        self.xs = torch.arange(width, device=device)
         ys = torch.arange(height, device=device).view(-1, 1).float()
         xs = torch.arange(width, device=device).view(1, -1).float()
         r2 = ((xs / width - 0.5) ** 2 + (ys / height - 0.5) ** 2) * 2.2
@@ -115,9 +117,18 @@ class PostPass:
         self.cy_highs = torch.tensor([1.0, 0.35, 0.9], device=device)
         self.fn = {f.__name__: MaybeCompiled(f, compiled) for f in FUNCTIONS}
 
-    def _grain(self, tick: int, amount: float) -> torch.Tensor:
-        sh = (tick * 7919) % (self.H * self.W)
-        return torch.roll(self.grain, shifts=(sh // self.W, sh % self.W), dims=(0, 1)) * amount
+    def _grain(self, ticks: list[int], amount: float) -> torch.Tensor:
+        """Each session's film grain, the pattern rolled by its tick -> [b, H, W, 1]."""
+        H, W, b = self.H, self.W, len(ticks)
+        shifts = [(t * 7919) % (H * W) for t in ticks]
+        if b == 1:  # a roll copies whole rows: quicker than a gather
+            rolled = torch.roll(self.grain, shifts=(shifts[0] // W, shifts[0] % W), dims=(0, 1))
+            return rolled.unsqueeze(0) * amount
+        by = torch.tensor([[s // W, s % W] for s in shifts]).to(self.device)  # [b, 2]
+        rows = torch.remainder(self.ys.view(1, H) - by[:, :1], H)  # [b, H]
+        cols = torch.remainder(self.xs.view(1, W) - by[:, 1:], W)  # [b, W]
+        flat = (rows.view(b, H, 1) * W + cols.view(b, 1, W)).view(-1)
+        return self.grain.view(-1).index_select(0, flat).view(b, H, W, 1) * amount
 
     def _blur(self, x: torch.Tensor, k: int) -> torch.Tensor:
         c = x.permute(0, 3, 1, 2)
@@ -127,8 +138,8 @@ class PostPass:
         return up.permute(0, 2, 3, 1)
 
     @torch.inference_mode()
-    def run(self, img: torch.Tensor, style: str, tick: int) -> torch.Tensor:
-        """float [b, H, W, 3] -> uint8 [b, H, W, 3] in the style."""
+    def run(self, img: torch.Tensor, style: str, ticks: list[int]) -> torch.Tensor:
+        """float [b, H, W, 3] -> uint8 [b, H, W, 3] in the style; ticks: each image's."""
         fn, x = self.fn, img
         if style == "realistic":
             return fn["finish_realistic"](x)
@@ -136,12 +147,12 @@ class PostPass:
             return fn["finish_painterly"](x, self._blur(x, 4), self.warm_paint)
         if style == "film80s":
             glow = self._blur(x.clamp(0.65, 1.0).sub_(0.65), 8)
-            grain = self._grain(tick, 0.09)
+            grain = self._grain(ticks, 0.09)
             return fn["finish_film80s"](
                 x, glow, grain, self.vignette, self.film_glow, self.film_grade
             )
         if style == "noir":
-            return fn["finish_noir"](x, self._grain(tick, 0.06), self.vignette)
+            return fn["finish_noir"](x, self._grain(ticks, 0.06), self.vignette)
         if style == "pixel":
             small = F.avg_pool2d(x.permute(0, 3, 1, 2), 4)
             small = torch.floor(small * 6.0 + 0.5) / 6.0
@@ -154,5 +165,5 @@ class PostPass:
             glow = self._blur(x.clamp(0.6, 1.0) - 0.6, 8)
             return fn["finish_cyberpunk"](x, glow, self.vignette)
         if style == "sepia":
-            return fn["finish_sepia"](x, self._grain(tick, 0.04), self.vignette, self.sepia)
+            return fn["finish_sepia"](x, self._grain(ticks, 0.04), self.vignette, self.sepia)
         return fn["finish_plain"](x)

@@ -11,6 +11,9 @@ from inference.render.params import dev_tensor
 from inference.render.view import View
 from inference.rng import thash
 
+CLOUD_TEXELS = 256 * 256
+MAX_CLOUD_TEXTURES = 128  # 32 MB of float32; past this the buffer starts again
+
 
 class SkyPass:
     def __init__(self, width: int, height: int, focal: float, device: torch.device, down: int = 4):
@@ -22,7 +25,9 @@ class SkyPass:
         self.cy = (torch.arange(self.h, device=device, dtype=torch.float32) + 0.5) * sy  # [h]
         self.dxc = (self.cx - width / 2) / focal  # [w]
         self.cy_full = torch.arange(height, device=device, dtype=torch.float32) + 0.5  # [H]
-        self._tex: dict[int, torch.Tensor] = {}
+        # every seen seed's cloud texture in one buffer, so a batch indexes it in place
+        self._clouds = torch.zeros(0, CLOUD_TEXELS, device=device)  # [seeds, 256 * 256]
+        self._cloud_slot: dict[int, int] = {}
         self.x0, self.x1, self.fx = self._axis(width, self.w, device)
         # rows are resampled per pixel in compose, where they fuse with the fog
         self.y0, self.y1, fy = self._axis(height, self.h, device)
@@ -37,31 +42,40 @@ class SkyPass:
         i1 = (i0 + 1).clamp(max=small - 1)
         return i0, i1, pos - i0.float()
 
+    def _cloud_slots(self, seeds: list[int]) -> list[int]:
+        """Where each seed's cloud texture is in self._clouds (made on first use)."""
+        new = [s for s in dict.fromkeys(seeds) if s not in self._cloud_slot]
+        if new:
+            if len(self._cloud_slot) + len(new) > MAX_CLOUD_TEXTURES:  # start again
+                self._cloud_slot.clear()
+                self._clouds = self._clouds[:0]
+                new = list(dict.fromkeys(seeds))
+            first = self._clouds.shape[0]
+            self._cloud_slot.update((seed, first + i) for i, seed in enumerate(new))
+            self._clouds = torch.cat([self._clouds, *(self._cloud_tex(s) for s in new)])
+        return [self._cloud_slot[s] for s in seeds]
+
     def _cloud_tex(self, seed: int) -> torch.Tensor:
-        """Tileable cloud density [256, 256] for this seed (cached)."""
-        t = self._tex.get(seed)
-        if t is None:
-            n = 256
-            ar = torch.arange(n, device=self.device)
-            zz, xx = torch.meshgrid(ar, ar, indexing="ij")
-            acc = torch.zeros(n, n, device=self.device)
-            amp, norm = 1.0, 0.0
-            for o, cells in enumerate((8, 16, 32, 64)):
-                step = n // cells
-                gx, gz = xx / step, zz / step
-                ix, iz = torch.floor(gx), torch.floor(gz)
-                fx, fz = gx - ix, gz - iz
-                fx, fz = fx * fx * (3 - 2 * fx), fz * fz * (3 - 2 * fz)
-                i0, j0 = ix.long() % cells, iz.long() % cells
-                i1, j1 = (i0 + 1) % cells, (j0 + 1) % cells
-                a, b = thash(i0, j0, seed, 900 + o), thash(i1, j0, seed, 900 + o)
-                c, d = thash(i0, j1, seed, 900 + o), thash(i1, j1, seed, 900 + o)
-                acc += amp * torch.lerp(torch.lerp(a, b, fx), torch.lerp(c, d, fx), fz)
-                norm += amp
-                amp *= 0.55
-            t = (acc / norm).reshape(-1).contiguous()
-            self._tex[seed] = t
-        return t
+        """Tileable cloud density for this seed -> [1, 256 * 256]."""
+        n = 256
+        ar = torch.arange(n, device=self.device)
+        zz, xx = torch.meshgrid(ar, ar, indexing="ij")
+        acc = torch.zeros(n, n, device=self.device)
+        amp, norm = 1.0, 0.0
+        for o, cells in enumerate((8, 16, 32, 64)):
+            step = n // cells
+            gx, gz = xx / step, zz / step
+            ix, iz = torch.floor(gx), torch.floor(gz)
+            fx, fz = gx - ix, gz - iz
+            fx, fz = fx * fx * (3 - 2 * fx), fz * fz * (3 - 2 * fz)
+            i0, j0 = ix.long() % cells, iz.long() % cells
+            i1, j1 = (i0 + 1) % cells, (j0 + 1) % cells
+            a, b = thash(i0, j0, seed, 900 + o), thash(i1, j0, seed, 900 + o)
+            c, d = thash(i0, j1, seed, 900 + o), thash(i1, j1, seed, 900 + o)
+            acc += amp * torch.lerp(torch.lerp(a, b, fx), torch.lerp(c, d, fx), fz)
+            norm += amp
+            amp *= 0.55
+        return (acc / norm).view(1, -1)
 
     @torch.inference_mode()
     def run(self, views: list[View], horizons: list[float]) -> torch.Tensor:
@@ -107,7 +121,7 @@ class SkyPass:
             sky = sky + star
         cover = [v.look.clouds for v in views]
         if any(c > 0 for c in cover):
-            texs = torch.stack([self._cloud_tex(v.seed) for v in views]).reshape(-1)  # [B*65536]
+            slots = self._cloud_slots([v.seed for v in views])
             sy = col([math.sin(math.radians(v.yaw)) for v in views])
             cy = col([math.cos(math.radians(v.yaw)) for v in views])
             dist = 300.0 / up  # [B, h, 1, 1] metres to the cloud layer
@@ -116,9 +130,11 @@ class SkyPass:
             pz = col([v.z * 0.2 for v in views]) + dist * (cy - dxc * sy)
             ix = torch.remainder(torch.floor(px / 8.0), 256).long()
             iz = torch.remainder(torch.floor(pz / 8.0), 256).long()
-            base = (torch.arange(B, device=dev) * 65536).view(B, 1, 1, 1)
-            dens = texs.index_select(0, (base + iz * 256 + ix).reshape(-1)).view(
-                B, self.h, self.w, 1
+            base = (torch.tensor(slots) * CLOUD_TEXELS).view(B, 1, 1, 1).to(dev)
+            dens = (
+                self._clouds.view(-1)
+                .index_select(0, (base + iz * 256 + ix).reshape(-1))
+                .view(B, self.h, self.w, 1)
             )
             cov = ((dens - (1.0 - col(cover)) * 0.8 - 0.15) / 0.2).clamp(0, 1)
             cov = cov * (t / 0.08).clamp(0, 1) * 0.9 * (col(cover) > 0).float()

@@ -39,6 +39,7 @@ def test_it_draws_the_same_frames_compiled_as_eager(interpreter):
         assert torch.equal(a, b)
     assert compiled.renderer._compose.is_compiled  # it did not fall back to eager
     assert compiled.renderer.terrain._shade.is_compiled
+    assert compiled.renderer._overlay.is_compiled  # the rain and snow scenes used it
 
 
 def test_it_draws_eagerly_when_compiling_fails(interpreter):
@@ -47,11 +48,17 @@ def test_it_draws_eagerly_when_compiling_fails(interpreter):
 
     model = _model(interpreter, True)
     renderer = model.renderer
-    parts = [renderer._compose, renderer.terrain._shade, *renderer.post.fn.values()]
+    parts = [
+        renderer._compose,
+        renderer.terrain._shade,
+        renderer._overlay,
+        *renderer.post.fn.values(),
+    ]
     for part in parts:
         part._compiled = broken
-    frames = _frames(model, SCENES[:2])
+    frames = _frames(model, SCENES[:2])  # the first is rainy
     assert not model.renderer._compose.is_compiled
+    assert not model.renderer._overlay.is_compiled
     assert not model.renderer.terrain._shade.is_compiled
     assert not model.renderer.post.fn["finish_realistic"].is_compiled
     for a, b in zip(frames, _frames(_model(interpreter, False), SCENES[:2]), strict=True):
