@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 
+import numpy as np
 import torch
 
 from inference.rng import hash_u32, thash
@@ -333,6 +334,9 @@ class TileCache:
         self.max_tiles = max_tiles
         self.nt = window_tiles
         self._tiles: OrderedDict[tuple[int, str, int, int], torch.Tensor] = OrderedDict()
+        # the same tiles as numpy arrays (shared memory): cell() reads one cell at a time,
+        # which is ten times quicker in numpy than indexing a tensor
+        self._arrays: dict[tuple[int, str, int, int], np.ndarray] = {}
         self._windows: OrderedDict[tuple, tuple[torch.Tensor, int, int]] = OrderedDict()
 
     def tile(self, seed: int, biome: str, tx: int, tz: int) -> torch.Tensor:
@@ -347,8 +351,10 @@ class TileCache:
 
     def _put(self, key: tuple[int, str, int, int], t: torch.Tensor) -> None:
         self._tiles[key] = t
+        self._arrays[key] = t.numpy()
         if len(self._tiles) > self.max_tiles:
-            self._tiles.popitem(last=False)
+            old, _ = self._tiles.popitem(last=False)
+            del self._arrays[old]
 
     def window(
         self, seed: int, biome: str, x: float, z: float, device: torch.device
@@ -400,6 +406,12 @@ class TileCache:
     def cell(self, seed: int, biome: str, x: float, z: float) -> tuple[float, int, float]:
         """(top height, kind, walkable ground height) of the cell at world (x, z)."""
         ix, iz = math.floor(x / CELL), math.floor(z / CELL)
-        t = self.tile(seed, biome, ix // TILE, iz // TILE)
-        v = t[iz % TILE, ix % TILE]
+        key = (seed, biome, ix // TILE, iz // TILE)
+        a = self._arrays.get(key)
+        if a is None:
+            self.tile(*key)
+            a = self._arrays[key]
+        else:
+            self._tiles.move_to_end(key)
+        v = a[iz % TILE, ix % TILE]
         return float(v[CH_H]), int(v[CH_KIND]), float(v[CH_GROUND])
