@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from inference.rng import hash_u32, thash
+from inference.window_pool import WindowPool
 
 TILE = 64
 CELL = 1.0  # metres per cell
@@ -337,7 +338,7 @@ class TileCache:
         # the same tiles as numpy arrays (shared memory): cell() reads one cell at a time,
         # which is ten times quicker in numpy than indexing a tensor
         self._arrays: dict[tuple[int, str, int, int], np.ndarray] = {}
-        self._windows: OrderedDict[tuple, tuple[torch.Tensor, int, int]] = OrderedDict()
+        self._pools: dict[str, WindowPool] = {}  # device -> the windows drawn there
 
     def tile(self, seed: int, biome: str, tx: int, tz: int) -> torch.Tensor:
         key = (seed, biome, tx, tz)
@@ -356,17 +357,27 @@ class TileCache:
             old, _ = self._tiles.popitem(last=False)
             del self._arrays[old]
 
-    def window(
-        self, seed: int, biome: str, x: float, z: float, device: torch.device
-    ) -> tuple[torch.Tensor, int, int]:
-        """The [N*N, NCH] window around (x, z) with its origin cell (ox, oz)."""
-        # centred on the nearest tile corner: at least (nt/2 - 1/2) tiles of view each way
-        ctx, ctz = math.floor(x / (TILE * CELL) + 0.5), math.floor(z / (TILE * CELL) + 0.5)
-        key = (seed, biome, ctx, ctz, str(device))
-        w = self._windows.get(key)
-        if w is not None:
-            self._windows.move_to_end(key)
-            return w
+    def windows(
+        self, places: list[tuple[int, str, float, float]], device: torch.device
+    ) -> tuple[torch.Tensor, list[int], list[tuple[int, int]]]:
+        """The cells around each (seed, biome, x, z), all in one pool on the device ->
+        (pool [slots, N*N, NCH], each place's slot, each window's origin cell (ox, oz))."""
+        pool = self._pools.get(str(device))
+        if pool is None:
+            pool = self._pools[str(device)] = WindowPool(torch.device(device), self.max_windows)
+        half = self.nt // 2
+        keys, origins = [], []
+        for seed, biome, x, z in places:
+            # centred on the nearest tile corner: at least (nt/2 - 1/2) tiles of view each way
+            ctx = math.floor(x / (TILE * CELL) + 0.5)
+            ctz = math.floor(z / (TILE * CELL) + 0.5)
+            keys.append((seed, biome, ctx, ctz))
+            origins.append(((ctx - half) * TILE, (ctz - half) * TILE))
+        slots = pool.slots(keys, lambda key: self._assemble(*key))
+        return pool.pool, slots, origins
+
+    def _assemble(self, seed: int, biome: str, ctx: int, ctz: int) -> torch.Tensor:
+        """The window of nt x nt tiles whose centre is tile corner (ctx, ctz) -> [N*N, NCH]."""
         half = self.nt // 2
         tx0, tz0 = ctx - half, ctz - half
         missing = [
@@ -391,17 +402,7 @@ class TileCache:
             rows.append(
                 torch.cat([self.tile(seed, biome, i, j) for i in range(ctx - half, ctx + half)], 1)
             )
-        win = torch.cat(rows, 0)  # [N, N, NCH]
-        n = win.shape[0]
-        w = (
-            win.reshape(n * n, NCH).to(device).contiguous(),
-            (ctx - half) * TILE,
-            (ctz - half) * TILE,
-        )
-        self._windows[key] = w
-        if len(self._windows) > self.max_windows:
-            self._windows.popitem(last=False)
-        return w
+        return torch.cat(rows, 0).reshape(-1, NCH)  # [N*N, NCH]
 
     def cell(self, seed: int, biome: str, x: float, z: float) -> tuple[float, int, float]:
         """(top height, kind, walkable ground height) of the cell at world (x, z)."""

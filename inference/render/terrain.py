@@ -119,9 +119,9 @@ class TerrainPass:
         [NA, B, H, W]; sky pixels have A_KIND == -1."""
         dev, W, H, S = self.device, self.w, self.h, self.s
         B = len(views)
-        wins = [cache.window(v.seed, v.biome, v.x, v.z, dev) for v in views]  # [N*N, C]
-        n = int(math.isqrt(wins[0][0].shape[0]))  # every window has the same size
-        C = wins[0][0].shape[1]
+        places = [(v.seed, v.biome, v.x, v.z) for v in views]
+        pool, slots, origins = cache.windows(places, dev)  # pool [slots, N*N, C]
+        n, C = int(math.isqrt(pool.shape[1])), pool.shape[2]
         # ray sample positions for all sessions at once
         yaw = [math.radians(v.yaw) for v in views]
         sy = dev_tensor([math.sin(a) for a in yaw], dev).view(B, 1)
@@ -131,18 +131,13 @@ class TerrainPass:
         zk = self.zk.view(1, 1, S)
         wx = dev_tensor([v.x for v in views], dev).view(B, 1, 1) + dir_x.unsqueeze(2) * zk
         wz = dev_tensor([v.z for v in views], dev).view(B, 1, 1) + dir_z.unsqueeze(2) * zk
-        org = dev_tensor([[w[1], w[2]] for w in wins], dev).view(B, 2, 1, 1)
+        org = dev_tensor(origins, dev).view(B, 2, 1, 1)
         ix = (torch.floor(wx / CELL) - org[:, 0]).clamp_(0, n - 1)  # [B, W, S]
         iz = (torch.floor(wz / CELL) - org[:, 1]).clamp_(0, n - 1)
         idx = (iz * n + ix).to(torch.int64).view(B, W * S)
+        idx += (torch.tensor(slots) * (n * n)).view(B, 1).to(dev)  # rows of the whole pool
         ucoord = wx + wz  # [B, W, S]
-        if all(w[0] is wins[0][0] for w in wins):  # one shared window: one gather
-            cells = wins[0][0].index_select(0, idx.view(-1)).view(B, W, S, C)
-        else:
-            cells = torch.empty(B, W * S, C, device=dev)
-            for b, w in enumerate(wins):
-                torch.index_select(w[0], 0, idx[b], out=cells[b])
-            cells = cells.view(B, W, S, C)  # [B, W, S, C]
+        cells = pool.view(-1, C).index_select(0, idx.view(-1)).view(B, W, S, C)
         hgt = cells[..., CH_H]  # [B, W, S]
         kind = cells[..., CH_KIND]
         eye = dev_tensor([v.y for v in views], dev).view(B, 1, 1)
