@@ -1,7 +1,9 @@
-"""Benchmark: python -m inference.bench [--device cpu|cuda] [--quick] [--eager] -> JSON.
+"""Benchmark: python -m inference.bench [--device cpu|cuda] [--quick] [--eager] [--compile]
+-> JSON.
 
 On CPU the renderer is compiled (warmed before anything is timed); --eager measures the
-uncompiled renderer.
+uncompiled renderer. On CUDA it draws eagerly unless --compile asks for TorchInductor's
+GPU kernels, which the product does not use yet: this is how to measure whether it pays.
 
 Figures: ms per frame (render + audio, one session) at 480p and 720p; batch throughput;
 ms per audio chunk; ms to apply a command; prompt -> first frame with the encoder warm;
@@ -133,6 +135,7 @@ def main() -> None:
     ap.add_argument(
         "--eager", action="store_true", help="do not compile the renderer (CPU compiles)"
     )
+    ap.add_argument("--compile", action="store_true", help="compile the renderer on CUDA too")
     args = ap.parse_args()
     if args.device == "cpu":
         torch.set_num_threads(max(1, min(len(os.sched_getaffinity(0)), 16)))
@@ -146,7 +149,7 @@ def main() -> None:
     if dev.type == "cuda":
         out["gpu"] = torch.cuda.get_device_name(0)
 
-    compiled = dev.type == "cpu" and not args.eager
+    compiled = (dev.type == "cpu" or args.compile) and not args.eager
     out["compiled"] = compiled
     m480 = WorldModel(dev, "480p", render_scale=args.render_scale, compiled=compiled)
     interp = m480.interpreter
