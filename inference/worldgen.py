@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from inference.rng import hash_u32, thash
-from inference.window_pool import WindowPool
+from inference.slot_pool import SlotPool
 
 TILE = 64
 CELL = 1.0  # metres per cell
@@ -338,7 +338,7 @@ class TileCache:
         # the same tiles as numpy arrays (shared memory): cell() reads one cell at a time,
         # which is ten times quicker in numpy than indexing a tensor
         self._arrays: dict[tuple[int, str, int, int], np.ndarray] = {}
-        self._pools: dict[str, WindowPool] = {}  # device -> the windows drawn there
+        self._pools: dict[str, SlotPool] = {}  # device -> the windows drawn there
 
     def tile(self, seed: int, biome: str, tx: int, tz: int) -> torch.Tensor:
         key = (seed, biome, tx, tz)
@@ -364,7 +364,7 @@ class TileCache:
         (pool [slots, N*N, NCH], each place's slot, each window's origin cell (ox, oz))."""
         pool = self._pools.get(str(device))
         if pool is None:
-            pool = self._pools[str(device)] = WindowPool(torch.device(device), self.max_windows)
+            pool = self._pools[str(device)] = SlotPool(torch.device(device), self.max_windows)
         half = self.nt // 2
         keys, origins = [], []
         for seed, biome, x, z in places:

@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from inference.render.compiled import MaybeCompiled, mix
+from inference.render.scroll import Scroller
 from inference.rng import thash
 
 # rows: input channel, columns: output channel
@@ -100,13 +101,13 @@ class PostPass:
     ) -> None:
         self.W, self.H, self.device = width, height, device
         self.ys = torch.arange(height, device=device)
-        self.xs = torch.arange(width, device=device)
         ys = torch.arange(height, device=device).view(-1, 1).float()
         xs = torch.arange(width, device=device).view(1, -1).float()
         r2 = ((xs / width - 0.5) ** 2 + (ys / height - 0.5) ** 2) * 2.2
         self.vignette = (1.0 - r2 * 0.55).clamp(0.4, 1.0).unsqueeze(-1)  # [H, W, 1]
         gn = thash(xs.long(), ys.long(), 77, 5)  # [H, W]
         self.grain = (gn - 0.5).unsqueeze(-1).contiguous()  # [H, W, 1]
+        self.grain_rows = Scroller(self.grain[..., 0])
         paper = thash((xs // 3).long(), (ys // 3).long(), 78, 6) * 0.5 + 0.5 * gn
         self.paper = (paper - 0.5).unsqueeze(-1)
         self.sepia = torch.tensor(SEPIA, device=device)
@@ -119,16 +120,11 @@ class PostPass:
 
     def _grain(self, ticks: list[int], amount: float) -> torch.Tensor:
         """Each session's film grain, the pattern rolled by its tick -> [b, H, W, 1]."""
-        H, W, b = self.H, self.W, len(ticks)
+        H, W = self.H, self.W
         shifts = [(t * 7919) % (H * W) for t in ticks]
-        if b == 1:  # a roll copies whole rows: quicker than a gather
-            rolled = torch.roll(self.grain, shifts=(shifts[0] // W, shifts[0] % W), dims=(0, 1))
-            return rolled.unsqueeze(0) * amount
         by = torch.tensor([[s // W, s % W] for s in shifts]).to(self.device)  # [b, 2]
         rows = torch.remainder(self.ys.view(1, H) - by[:, :1], H)  # [b, H]
-        cols = torch.remainder(self.xs.view(1, W) - by[:, 1:], W)  # [b, W]
-        flat = (rows.view(b, H, 1) * W + cols.view(b, 1, W)).view(-1)
-        return self.grain.view(-1).index_select(0, flat).view(b, H, W, 1) * amount
+        return self.grain_rows.rows(rows, by[:, 1]).unsqueeze(-1) * amount
 
     def _blur(self, x: torch.Tensor, k: int) -> torch.Tensor:
         c = x.permute(0, 3, 1, 2)

@@ -10,9 +10,10 @@ from inference.render.compiled import mix
 from inference.render.params import dev_tensor
 from inference.render.view import View
 from inference.rng import thash
+from inference.slot_pool import SlotPool
 
 CLOUD_TEXELS = 256 * 256
-MAX_CLOUD_TEXTURES = 128  # 32 MB of float32; past this the buffer starts again
+MAX_CLOUD_TEXTURES = 128  # 32 MB of float32; past this the oldest make way
 
 
 class SkyPass:
@@ -25,9 +26,8 @@ class SkyPass:
         self.cy = (torch.arange(self.h, device=device, dtype=torch.float32) + 0.5) * sy  # [h]
         self.dxc = (self.cx - width / 2) / focal  # [w]
         self.cy_full = torch.arange(height, device=device, dtype=torch.float32) + 0.5  # [H]
-        # every seen seed's cloud texture in one buffer, so a batch indexes it in place
-        self._clouds = torch.zeros(0, CLOUD_TEXELS, device=device)  # [seeds, 256 * 256]
-        self._cloud_slot: dict[int, int] = {}
+        # seeds' cloud textures in one buffer, so a batch indexes it in place
+        self.clouds = SlotPool(device, MAX_CLOUD_TEXTURES)  # [seeds, 256 * 256]
         self.x0, self.x1, self.fx = self._axis(width, self.w, device)
         # rows are resampled per pixel in compose, where they fuse with the fog
         self.y0, self.y1, fy = self._axis(height, self.h, device)
@@ -42,21 +42,8 @@ class SkyPass:
         i1 = (i0 + 1).clamp(max=small - 1)
         return i0, i1, pos - i0.float()
 
-    def _cloud_slots(self, seeds: list[int]) -> list[int]:
-        """Where each seed's cloud texture is in self._clouds (made on first use)."""
-        new = [s for s in dict.fromkeys(seeds) if s not in self._cloud_slot]
-        if new:
-            if len(self._cloud_slot) + len(new) > MAX_CLOUD_TEXTURES:  # start again
-                self._cloud_slot.clear()
-                self._clouds = self._clouds[:0]
-                new = list(dict.fromkeys(seeds))
-            first = self._clouds.shape[0]
-            self._cloud_slot.update((seed, first + i) for i, seed in enumerate(new))
-            self._clouds = torch.cat([self._clouds, *(self._cloud_tex(s) for s in new)])
-        return [self._cloud_slot[s] for s in seeds]
-
     def _cloud_tex(self, seed: int) -> torch.Tensor:
-        """Tileable cloud density for this seed -> [1, 256 * 256]."""
+        """Tileable cloud density for this seed -> [256 * 256]."""
         n = 256
         ar = torch.arange(n, device=self.device)
         zz, xx = torch.meshgrid(ar, ar, indexing="ij")
@@ -75,7 +62,7 @@ class SkyPass:
             acc += amp * torch.lerp(torch.lerp(a, b, fx), torch.lerp(c, d, fx), fz)
             norm += amp
             amp *= 0.55
-        return (acc / norm).view(1, -1)
+        return (acc / norm).view(-1)
 
     @torch.inference_mode()
     def run(self, views: list[View], horizons: list[float]) -> torch.Tensor:
@@ -121,7 +108,7 @@ class SkyPass:
             sky = sky + star
         cover = [v.look.clouds for v in views]
         if any(c > 0 for c in cover):
-            slots = self._cloud_slots([v.seed for v in views])
+            slots = self.clouds.slots([v.seed for v in views], self._cloud_tex)
             sy = col([math.sin(math.radians(v.yaw)) for v in views])
             cy = col([math.cos(math.radians(v.yaw)) for v in views])
             dist = 300.0 / up  # [B, h, 1, 1] metres to the cloud layer
@@ -132,7 +119,7 @@ class SkyPass:
             iz = torch.remainder(torch.floor(pz / 8.0), 256).long()
             base = (torch.tensor(slots) * CLOUD_TEXELS).view(B, 1, 1, 1).to(dev)
             dens = (
-                self._clouds.view(-1)
+                self.clouds.pool.view(-1)
                 .index_select(0, (base + iz * 256 + ix).reshape(-1))
                 .view(B, self.h, self.w, 1)
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import torch
 
 from inference.render.params import dev_tensor
+from inference.render.scroll import Scroller
 from inference.render.view import View
 from inference.rng import thash
 
@@ -48,27 +49,20 @@ class WeatherPass:
         flake = (thash(cell_x, cell_y, seed, 3) < 0.012).float()
         self.snow = flake.contiguous()  # [2H, W]
         self.rows = torch.arange(height, device=device)
-        # rain's and snow's rows, each twice side by side: any W consecutive texels from
-        # the start of a first copy are that row rolled to the right
-        twice = torch.cat([self.rain, self.snow]).repeat(1, 2).view(-1)  # [4H * 2W]
-        self.windows = twice.unfold(0, width, 1)  # [4H * 2W - W + 1, W], a view
+        self.particles = Scroller(torch.cat([self.rain, self.snow]))  # [4H, W] rows
 
     def veil(self, views: list[View]) -> tuple[torch.Tensor, torch.Tensor]:
         """Every session's particles scrolled by its tick -> (coverage [B, H, W], strength
-        [B, 1, 1], zero where it is dry). Each row is a contiguous stretch of one texture
-        row, so the whole batch is one row gather."""
+        [B, 1, 1], zero where it is dry)."""
         H, W = self.H, self.W
-        starts, strength = [], []
+        texture, offset, shift, strength = [], [], [], []
         for v in views:
             snow = v.weather == "snow"
-            offset = (v.tick * H // (150 if snow else 9)) % (2 * H)
-            shift = (v.tick // 4) % W if snow else 0
-            # texture row r starts at (r + texture * 2H) * 2W; a shift to the right starts
-            # that many columns into the row's first copy
+            texture.append(2 * H if snow else 0)  # rain's rows, then snow's
+            offset.append((v.tick * H // (150 if snow else 9)) % (2 * H))
+            shift.append((v.tick // 4) % W if snow else 0)
             strength.append(SNOW_STRENGTH if snow else RAIN_STRENGTH.get(v.weather, 0.0))
-            starts.append((2 * H if snow else 0, offset, W - shift if shift else 0))
-        first = torch.tensor(starts).to(self.device)  # [B, 3]
-        rows = torch.remainder(self.rows.view(1, H) - first[:, 1:2], 2 * H) + first[:, :1]
-        at = rows * (2 * W) + first[:, 2:]  # [B, H] where each output row starts
-        cover = self.windows.index_select(0, at.view(-1)).view(len(views), H, W)
+        per_view = torch.tensor([texture, offset, shift]).to(self.device)  # [3, B]
+        rows = torch.remainder(self.rows.view(1, H) - per_view[1].view(-1, 1), 2 * H)
+        cover = self.particles.rows(rows + per_view[0].view(-1, 1), per_view[2])
         return cover, dev_tensor(strength, self.device).view(-1, 1, 1)

@@ -143,8 +143,9 @@ def test_the_cloud_buffer_stays_bounded_and_draws_the_same_sky(model):
     view = dataclasses.replace(view, look=dataclasses.replace(view.look, clouds=0.8))
     first, _ = sky.run([view], [H / 2])
     for seed in range(1000, 1000 + MAX_CLOUD_TEXTURES + 5):
-        sky._cloud_slots([seed])
-    assert sky._clouds.shape[0] <= MAX_CLOUD_TEXTURES
+        sky.clouds.slots([seed], sky._cloud_tex)  # pushes the view's seed out
+    assert sky.clouds.size == MAX_CLOUD_TEXTURES
+    assert view.seed not in sky.clouds._slots
     again, _ = sky.run([view], [H / 2])
     assert torch.equal(first, again)
 

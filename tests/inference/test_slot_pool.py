@@ -1,10 +1,10 @@
-"""The window pool keeps each window's cells in one tensor and reuses the oldest slot."""
+"""The slot pool keeps same-shaped entries in one tensor and reuses the oldest slot."""
 
 from __future__ import annotations
 
 import torch
 
-from inference.window_pool import WindowPool
+from inference.slot_pool import SlotPool
 from inference.worldgen import TileCache
 
 CPU = torch.device("cpu")
@@ -15,7 +15,7 @@ def _window(key: int) -> torch.Tensor:
 
 
 def test_it_hands_back_the_same_slot_for_a_window_it_holds():
-    pool = WindowPool(CPU, capacity=4)
+    pool = SlotPool(CPU, capacity=4)
     first = pool.slots([1, 2], _window)
     made = []
     again = pool.slots([2, 1], lambda key: made.append(key) or _window(key))
@@ -24,7 +24,7 @@ def test_it_hands_back_the_same_slot_for_a_window_it_holds():
 
 
 def test_it_reuses_the_least_recently_used_slot_when_full():
-    pool = WindowPool(CPU, capacity=3)
+    pool = SlotPool(CPU, capacity=3)
     pool.slots([1, 2, 3], _window)
     pool.slots([1], _window)  # 2 is now the oldest
     (slot,) = pool.slots([4], _window)
@@ -36,7 +36,7 @@ def test_it_reuses_the_least_recently_used_slot_when_full():
 
 
 def test_windows_of_one_batch_never_evict_each_other():
-    pool = WindowPool(CPU, capacity=2)
+    pool = SlotPool(CPU, capacity=2)
     slots = pool.slots([1, 2, 3], _window)  # more windows than the capacity at once
     assert len(set(slots)) == 3
     assert [pool.pool[s][0, 0].item() for s in slots] == [1.0, 2.0, 3.0]
