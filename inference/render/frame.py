@@ -107,7 +107,7 @@ class Renderer:
         img = self._compose(**args, present=present)  # [B, H, W, 3] float, planar underneath
         self.sprites.draw(img, px[A_Z], views, hors)
         if any(v.weather in WET for v in views) or any(v.flash > 0 for v in views):
-            img = self._overlay(img, *self.weather.veil(views), *self._flash_terms(views))
+            img = self._overlay(img, *self.weather.veil(views), *self._overlay_terms(views))
         # style pass to bytes, one call per style in the batch
         groups: dict[str, list[int]] = {}
         for b, v in enumerate(views):
@@ -125,8 +125,8 @@ class Renderer:
             return frames  # [B, h, w, 3] uint8
         return self._upsample(frames)  # [B, H, W, 3] uint8
 
-    def _flash_terms(self, views: list[View]) -> list[torch.Tensor]:
-        """overlay's per-session tint, gain and lift, each [B, 1, 1, 1]."""
+    def _overlay_terms(self, views: list[View]) -> list[torch.Tensor]:
+        """The overlay's per-session particle tint and flash gain and lift, each [B, 1, 1, 1]."""
         terms = [
             (0.45 if v.look.night else 0.8, 1.0 + 1.6 * v.flash, 0.25 * v.flash) for v in views
         ]
