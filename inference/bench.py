@@ -90,8 +90,7 @@ def _revisit(model: WorldModel, seconds: int) -> dict[str, float]:
     for i in range(2 * half):
         step_world(state, PlayerInput(move_y=1.0 if i < half else -1.0), model.cache)
         synth_chunk(state, camera_pose(state, model.cache))
-    model.cache._tiles.clear()
-    model.cache._windows.clear()
+    model.cache.clear()
     back = model.render([state])[0]
     pose1 = (state.player.x, state.player.z, state.player.yaw)
     h = first.shape[0]

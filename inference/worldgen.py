@@ -340,6 +340,12 @@ class TileCache:
         self._arrays: dict[tuple[int, str, int, int], np.ndarray] = {}
         self._pools: dict[str, SlotPool] = {}  # device -> the windows drawn there
 
+    def clear(self) -> None:
+        """Forget every tile and window: the next look regenerates them from the seed."""
+        self._tiles.clear()
+        self._arrays.clear()
+        self._pools.clear()
+
     def tile(self, seed: int, biome: str, tx: int, tz: int) -> torch.Tensor:
         key = (seed, biome, tx, tz)
         t = self._tiles.get(key)

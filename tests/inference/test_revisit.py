@@ -26,3 +26,18 @@ def test_the_world_is_the_same_after_regenerating_tiles(model):
     a = model.cache.cell(1, "forest", 300.5, -812.5)
     b = fresh.cell(1, "forest", 300.5, -812.5)
     assert a == b
+
+
+def test_a_cleared_cache_draws_the_same_frame(model):
+    state = make_state(model, biome="forest", weather="clear", seed=4)
+    before = model.render([state])[0]
+    model.cache.clear()
+    assert (model.render([state])[0] == before).all()
+
+
+def test_the_benchmark_revisit_comes_back_to_the_same_place(model):
+    from inference.bench import _revisit
+
+    figures = _revisit(model, 1)
+    assert figures["pose_error_m"] < 1e-6
+    assert figures["ssim_below_horizon"] >= 0.97
