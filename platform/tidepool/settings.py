@@ -154,6 +154,9 @@ INFERENCE_RESOLUTION = env("INFERENCE_RESOLUTION", "480p")
 INFERENCE_FPS = env_int("INFERENCE_FPS", 30)
 INFERENCE_JPEG_QUALITY = env_int("INFERENCE_JPEG_QUALITY", 80)
 INFERENCE_EMBEDDED_CAPACITY = env_int("INFERENCE_EMBEDDED_CAPACITY", 2)
+# torch threads for a live worker's model; 0 = every core but one, which the event loop,
+# the JPEG encoders and the web process need (worlds/live/worker.py: model_threads).
+INFERENCE_THREADS = env_int("INFERENCE_THREADS", 0)
 # Compile the renderer's per-pixel stage on CPU (needs a C++ compiler; falls back to eager
 # drawing without one). Frames are the same either way; compiling takes a while once.
 INFERENCE_COMPILE = env_bool("INFERENCE_COMPILE", True)

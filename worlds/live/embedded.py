@@ -33,6 +33,7 @@ async def ensure_embedded_worker() -> InferenceWorker:
             fps=settings.INFERENCE_FPS,
             resolution=settings.INFERENCE_RESOLUTION,
             jpeg_quality=settings.INFERENCE_JPEG_QUALITY,
+            threads=settings.INFERENCE_THREADS,
             name=f"embedded-{os.getpid()}-{next(_generation)}",
         )
         _task = asyncio.create_task(_worker.run())

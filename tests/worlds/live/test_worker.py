@@ -220,3 +220,25 @@ def test_an_input_marks_the_next_tick_as_wanted(quiet_worker):
     quiet_worker.sessions[session.id] = session
     run(quiet_worker.handle({"type": "worker.input", "session": "keen", "seq": 1, "keys": ["w"]}))
     assert quiet_worker._new_input.is_set()
+
+
+def test_a_live_model_leaves_one_core_to_the_event_loop_and_encoders(monkeypatch):
+    from worlds.live import worker as worker_module
+
+    monkeypatch.setattr(worker_module.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    assert worker_module.model_threads() == 3
+    monkeypatch.setattr(worker_module.os, "sched_getaffinity", lambda pid: {0})
+    assert worker_module.model_threads() == 1
+    assert worker_module.model_threads(2) == 2
+
+
+def test_loading_the_model_sets_its_torch_threads():
+    import torch
+
+    worker = InferenceWorker(resolution="64x36", layer=object(), threads=1)
+    before = torch.get_num_threads()
+    try:
+        worker._load_model()
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)

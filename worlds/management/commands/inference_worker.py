@@ -28,6 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--capacity", type=int, default=4, help="Sessions at most.")
         parser.add_argument("--fps", type=int, default=settings.INFERENCE_FPS)
         parser.add_argument("--resolution", default=settings.INFERENCE_RESOLUTION)
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=settings.INFERENCE_THREADS,
+            help="torch threads for the model (default: every core but one).",
+        )
         parser.add_argument("--name", default=None, help="Worker name (default: host-pid).")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -37,6 +43,7 @@ class Command(BaseCommand):
             fps=options["fps"],
             resolution=options["resolution"],
             jpeg_quality=settings.INFERENCE_JPEG_QUALITY,
+            threads=options["threads"],
             name=options["name"],
         )
 
