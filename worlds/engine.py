@@ -61,8 +61,13 @@ def warm_in_background(purpose: str = "live") -> None:
         _warming = True
 
     def warm() -> None:
-        from moderation.verdicts import moderation_warm
+        import torch
 
+        from moderation.verdicts import moderation_warm
+        from worlds.live.worker import model_threads
+
+        # Before compiling: Inductor's CPU kernels keep the thread count they compiled with.
+        torch.set_num_threads(model_threads(settings.INFERENCE_THREADS))
         model = world_model(purpose=purpose)
         model.interpreter.warm()
         moderation_warm()  # the first command check would otherwise take seconds
