@@ -5,8 +5,8 @@ pixels are drawn with a fixed number of tensor ops, however many sprites there a
 cost of a large batch is its pixels rather than a kernel launch per sprite.
 
 Sprite alpha is 0 or 1, so painting far to near leaves at each pixel the nearest sprite
-that covers it and is in front of the terrain; the batch keeps that rule exactly (draw
-order is a rank, and each pixel takes its highest visible rank).
+that covers it and is in front of the terrain; the batch keeps that rule exactly (the rows
+of pixels go far to near, and each pixel takes its last visible row).
 """
 
 from __future__ import annotations
@@ -85,6 +85,9 @@ class SpritePass:
         self.W, self.H, self.focal, self.z_far, self.device = width, height, focal, z_far, device
         self._atlas = torch.zeros(0, 4, device=device)  # every texture's texels, [T, 4] RGBA
         self._slots: dict[TextureKey, tuple[int, int, int]] = {}  # key -> (start, th, tw)
+        # Selecting the winning rows takes nonzero(), which on an accelerator waits for the
+        # queue to drain; there every row writes instead (the same pixels either way).
+        self.select_winners = device.type == "cpu"
 
     def _slot(self, key: TextureKey) -> tuple[int, int, int]:
         slot = self._slots.get(key)
@@ -116,18 +119,18 @@ class SpritePass:
     ) -> None:
         dev, H, W = self.device, self.H, self.W
         ints, floats, total = [], [], 0
-        for rank, p in enumerate(placed):
+        for p in placed:
             start, th, tw = self._slot(p.key)
             cw = p.cx1 - p.cx0
             ch = p.cy1 - p.cy0
-            ints.append((p.b, p.cx0, p.cy0, cw, p.x0, p.y0, start, th, tw, p.mirrored, rank, ch))
+            ints.append((p.b, p.cx0, p.cy0, cw, p.x0, p.y0, start, th, tw, p.mirrored, ch))
             # the scale factors and the fog are rounded to float32 exactly as a Python
             # float multiplying a float32 tensor is
             sy, sx = th / max(1, p.y1 - p.y0), tw / max(1, p.x1 - p.x0)
             floats.append((p.zc, sy, sx, 1 - p.fog, p.fog))
             total += cw * ch
         # ints: session, clipped x0 and y0, clipped width, x0, y0, texture start, height
-        # and width, mirrored, draw rank, clipped height; floats: depth, the texture's
+        # and width, mirrored, clipped height; floats: depth, the texture's
         # scale down and across, 1 - fog, fog
         it = torch.tensor(ints, dtype=torch.int64)
         ft = torch.tensor(floats, dtype=torch.float32)
@@ -138,13 +141,13 @@ class SpritePass:
         light = looks[:, 0].clamp(0.35, 1.3)  # [B, 3]
         fog_colour = looks[:, 1]
         # one row per (sprite, pixel of its rectangle): P rows in all
-        counts = it[:, 3] * it[:, 11]  # [n] rectangle areas
+        counts = it[:, 3] * it[:, 10]  # [n] rectangle areas
         owner = torch.repeat_interleave(
             torch.arange(len(placed), device=dev), counts, output_size=total
         )
         first = torch.cumsum(counts, 0) - counts  # [n] each sprite's first row
         local = torch.arange(total, device=dev) - first.index_select(0, owner)  # [P]
-        pi = it.index_select(0, owner)  # [P, 12]
+        pi = it.index_select(0, owner)  # [P, 11]
         pf = ft.index_select(0, owner)  # [P, 5]
         b, cx0, cy0, cw = pi[:, 0], pi[:, 1], pi[:, 2], pi[:, 3]
         x0, y0, start, th, tw = pi[:, 4], pi[:, 5], pi[:, 6], pi[:, 7], pi[:, 8]
@@ -158,11 +161,23 @@ class SpritePass:
         texel = self._atlas.index_select(0, start + ry * tw + rx)  # [P, 4]
         pixel = (b * H + row) * W + col  # [P] index into the batch's pixels
         visible = (depth.reshape(-1).index_select(0, pixel) > pf[:, 0]) & (texel[:, 3] > 0.5)
-        rank = pi[:, 10].to(torch.int32)
+        # Rows come in drawing order, far to near, and a sprite covers a pixel at most
+        # once: the last visible row at a pixel is the one that paints it.
+        row_id = torch.arange(total, dtype=torch.int32, device=dev)  # [P]
         top = torch.full((depth.numel(),), -1, dtype=torch.int32, device=dev)  # [B*H*W]
-        top.scatter_reduce_(0, pixel, torch.where(visible, rank, -1), "amax")
-        won = (visible & (top.index_select(0, pixel) == rank)).nonzero().squeeze(1)
-        pixel, pf, b = pixel[won], pf[won], b[won]
-        lit = texel[won, :3] * light.index_select(0, b)  # [p, 3]
-        colour = lit * pf[:, 3:4] + fog_colour.index_select(0, b) * pf[:, 4:5]
-        img.view(-1, 3).index_put_((pixel,), colour)  # [B*H*W, 3] whatever the layout
+        top.scatter_reduce_(0, pixel, torch.where(visible, row_id, -1), "amax")
+        winner = top.index_select(0, pixel)  # [P] the row painting this row's pixel, or -1
+        flat = img.view(-1, 3)  # [B*H*W, 3] whatever the layout
+        if self.select_winners:  # only the winning rows: fewer colours to make and write
+            src = (winner == row_id).nonzero().squeeze(1)
+            target = pixel.index_select(0, src)
+        else:
+            # Every row writes its pixel's final value (the winner's colour, or the pixel as
+            # it was), so rows sharing a pixel agree and the order of writes cannot matter.
+            src, target = winner.clamp(min=0).long(), pixel
+        b_src, pf_src = b.index_select(0, src), pf.index_select(0, src)
+        lit = texel.index_select(0, src)[:, :3] * light.index_select(0, b_src)  # [p, 3]
+        value = lit * pf_src[:, 3:4] + fog_colour.index_select(0, b_src) * pf_src[:, 4:5]
+        if not self.select_winners:
+            value = torch.where((winner >= 0).unsqueeze(1), value, flat.index_select(0, pixel))
+        flat.index_put_((target,), value)

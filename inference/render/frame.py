@@ -118,7 +118,7 @@ class Renderer:
         else:
             frames = torch.empty(img.shape, dtype=torch.uint8, device=dev)
             for style, idx in groups.items():
-                ii = torch.tensor(idx, device=dev)
+                ii = dev_tensor(idx, dev, torch.int64)
                 part = self.post.run(img.index_select(0, ii), style, [ticks[b] for b in idx])
                 frames.index_copy_(0, ii, part)
         if native and self.native_scale > 1:
@@ -162,5 +162,4 @@ class Renderer:
 
     def _ints(self, values: list[int]) -> torch.Tensor:
         """[B, 1, 1] int32 on the device."""
-        t = torch.tensor(values, dtype=torch.int32).view(-1, 1, 1)
-        return t if self.device.type == "cpu" else t.to(self.device)
+        return dev_tensor(values, self.device, torch.int32).view(-1, 1, 1)

@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from inference.render.compiled import MaybeCompiled, mix
+from inference.render.params import dev_tensor
 from inference.render.scroll import Scroller
 from inference.rng import thash
 
@@ -122,7 +123,7 @@ class PostPass:
         """Each session's film grain, the pattern rolled by its tick -> [b, H, W, 1]."""
         H, W = self.H, self.W
         shifts = [(t * 7919) % (H * W) for t in ticks]
-        by = torch.tensor([[s // W, s % W] for s in shifts]).to(self.device)  # [b, 2]
+        by = dev_tensor([[s // W, s % W] for s in shifts], self.device, torch.int64)  # [b, 2]
         rows = torch.remainder(self.ys.view(1, H) - by[:, :1], H)  # [b, H]
         return self.grain_rows.rows(rows, by[:, 1]).unsqueeze(-1) * amount
 

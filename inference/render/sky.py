@@ -117,7 +117,7 @@ class SkyPass:
             pz = col([v.z * 0.2 for v in views]) + dist * (cy - dxc * sy)
             ix = torch.remainder(torch.floor(px / 8.0), 256).long()
             iz = torch.remainder(torch.floor(pz / 8.0), 256).long()
-            base = (torch.tensor(slots) * CLOUD_TEXELS).view(B, 1, 1, 1).to(dev)
+            base = (dev_tensor(slots, dev, torch.int64) * CLOUD_TEXELS).view(B, 1, 1, 1)
             dens = (
                 self.clouds.pool.view(-1)
                 .index_select(0, (base + iz * 256 + ix).reshape(-1))

@@ -135,7 +135,7 @@ class TerrainPass:
         ix = (torch.floor(wx / CELL) - org[:, 0]).clamp_(0, n - 1)  # [B, W, S]
         iz = (torch.floor(wz / CELL) - org[:, 1]).clamp_(0, n - 1)
         idx = (iz * n + ix).to(torch.int64).view(B, W * S)
-        idx += (torch.tensor(slots) * (n * n)).view(B, 1).to(dev)  # rows of the whole pool
+        idx += (dev_tensor(slots, dev, torch.int64) * (n * n)).view(B, 1)  # the pool's rows
         ucoord = wx + wz  # [B, W, S]
         cells = pool.view(-1, C).index_select(0, idx.view(-1)).view(B, W, S, C)
         hgt = cells[..., CH_H]  # [B, W, S]
@@ -150,7 +150,9 @@ class TerrainPass:
         first = torch.full((B, W, H + 1), S, dtype=torch.int64, device=dev)
         first.scatter_reduce_(2, start, self.kidx.expand(B, W, S), "amin")
         first = torch.cummin(first[..., :H], dim=2).values  # [B, W, H], S means sky
-        if self._shade.is_compiled:
+        if self._shade.is_compiled or dev.type != "cpu":
+            # compiled, every effect is one kernel; on an accelerator, counting the kinds
+            # would wait for the queue to drain
             effects = EVERY_EFFECT
         else:  # skipping an effect no session has is exact
             counts = torch.bincount(kind.reshape(-1).to(torch.int64).clamp(0, 15), minlength=16)

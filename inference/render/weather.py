@@ -62,7 +62,7 @@ class WeatherPass:
             offset.append((v.tick * H // (150 if snow else 9)) % (2 * H))
             shift.append((v.tick // 4) % W if snow else 0)
             strength.append(SNOW_STRENGTH if snow else RAIN_STRENGTH.get(v.weather, 0.0))
-        per_view = torch.tensor([texture, offset, shift]).to(self.device)  # [3, B]
+        per_view = dev_tensor([texture, offset, shift], self.device, torch.int64)  # [3, B]
         rows = torch.remainder(self.rows.view(1, H) - per_view[1].view(-1, 1), 2 * H)
         cover = self.particles.rows(rows + per_view[0].view(-1, 1), per_view[2])
         return cover, dev_tensor(strength, self.device).view(-1, 1, 1)

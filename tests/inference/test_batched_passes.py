@@ -89,6 +89,13 @@ def test_it_draws_a_batch_of_sprites_as_painting_each_far_to_near(model):
     assert not torch.equal(expected, original)
     assert torch.equal(img, expected)
 
+    # The accelerators' way, every row writing its pixel's final value, draws the same.
+    every_row = SpritePass(W, H, FOCAL, Z_FAR, CPU)
+    every_row.select_winners = False
+    again = original.clone()
+    every_row.draw(again, depth, views, horizons)
+    assert torch.equal(again, expected)
+
 
 def test_it_draws_sprites_into_planar_images(model):
     rng = random.Random(8)
