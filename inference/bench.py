@@ -1,9 +1,7 @@
-"""Benchmark: python -m inference.bench [--device cpu|cuda] [--quick] [--eager] [--compile]
--> JSON.
+"""Benchmark: python -m inference.bench [--device cpu|cuda] [--quick] [--eager] -> JSON.
 
-On CPU the renderer is compiled (warmed before anything is timed); --eager measures the
-uncompiled renderer. On CUDA it draws eagerly unless --compile asks for TorchInductor's
-GPU kernels, which the product does not use yet: this is how to measure whether it pays.
+The renderer is compiled as in the product (C++ on CPU, Triton on CUDA) and warmed before
+anything is timed; --eager measures the uncompiled renderer.
 
 Figures: ms per frame (render + audio, one session) at 480p and 720p; batch throughput;
 ms per audio chunk; ms to apply a command; prompt -> first frame with the encoder warm;
@@ -131,10 +129,7 @@ def main() -> None:
         default=None,
         help="internal render scale (default: the model's own choice for the device)",
     )
-    ap.add_argument(
-        "--eager", action="store_true", help="do not compile the renderer (CPU compiles)"
-    )
-    ap.add_argument("--compile", action="store_true", help="compile the renderer on CUDA too")
+    ap.add_argument("--eager", action="store_true", help="do not compile the renderer")
     args = ap.parse_args()
     if args.device == "cpu":
         torch.set_num_threads(max(1, min(len(os.sched_getaffinity(0)), 16)))
@@ -148,7 +143,7 @@ def main() -> None:
     if dev.type == "cuda":
         out["gpu"] = torch.cuda.get_device_name(0)
 
-    compiled = (dev.type == "cpu" or args.compile) and not args.eager
+    compiled = not args.eager
     out["compiled"] = compiled
     m480 = WorldModel(dev, "480p", render_scale=args.render_scale, compiled=compiled)
     interp = m480.interpreter

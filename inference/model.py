@@ -101,8 +101,8 @@ class WorldModel:
     ) -> None:
         """render_scale: internal resolution factor. Default: 1.0 on CUDA and for small
         outputs; 0.5 for CPU outputs wider than 480 px (the 2-core CPU budget).
-        compiled: compile the renderer's per-pixel stages (worth it on CPU for long-running
-        processes; frames are bit-identical to the eager ones)."""
+        compiled: compile the renderer's per-pixel stages (worth it for long-running
+        processes; on CPU the frames are bit-identical to the eager ones)."""
         self.device = torch.device(device)
         self.width, self.height = resolve(resolution)
         if render_scale is None:

@@ -46,7 +46,7 @@ def world_model(
                 device=device,
                 resolution=parse_resolution(resolution),
                 interpreter=shared_interpreter(),
-                compiled=settings.INFERENCE_COMPILE and device == "cpu",
+                compiled=settings.INFERENCE_COMPILE,
             )
         return _models[key]
 

@@ -157,8 +157,9 @@ INFERENCE_EMBEDDED_CAPACITY = env_int("INFERENCE_EMBEDDED_CAPACITY", 2)
 # torch threads for a live worker's model; 0 = every core but one, which the event loop,
 # the JPEG encoders and the web process need (worlds/live/worker.py: model_threads).
 INFERENCE_THREADS = env_int("INFERENCE_THREADS", 0)
-# Compile the renderer's per-pixel stage on CPU (needs a C++ compiler; falls back to eager
-# drawing without one). Frames are the same either way; compiling takes a while once.
+# Compile the renderer's per-pixel stages: C++ on CPU (needs a compiler), Triton on CUDA;
+# without either it draws eagerly. On CPU the frames are the same either way; compiling
+# takes a while once per machine.
 INFERENCE_COMPILE = env_bool("INFERENCE_COMPILE", True)
 
 # Clips: Celery renders them; a GPU Celery worker sets CLIP_DEVICE=cuda.
