@@ -8,13 +8,14 @@ float32 (within one level of float64), then int16.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from inference.camera import Pose
-from inference.rng import hash01, hash_u32, nhash
+from inference.rng import hash01, hash_u32, nhash, nhash_mixed
 from inference.state import PLAYER_ID, WorldState
 
 RATE = 48_000
@@ -259,45 +260,85 @@ def synth_chunks(states: list[WorldState], poses: list[Pose]) -> list[np.ndarray
     for idx in groups.values():
         n0 = np.array([states[b].tick * CHUNK for b in idx], dtype=np.int64)
         rows = _ambience_rows([states[b] for b in idx], n0)  # [b, CHUNK, 2]
-        for r, b in enumerate(idx):
-            _voices(states[b], poses[b], rows[r])
+        _add_voices([states[b] for b in idx], [poses[b] for b in idx], rows)
         soft = np.tanh((rows * 0.9).astype(np.float32))  # float32: 4x quicker, same to 16 bits
         pcm[idx] = np.round(soft * np.float32(30000)).astype(np.int16)
     return list(pcm)
 
 
-def _voices(state: WorldState, pose: Pose, out: np.ndarray) -> None:
-    """Add music and event voices to the ambience out [CHUNK, 2] in place."""
-    n0 = state.tick * CHUNK
-    if state.scene.music:
-        out += _music(state, n0)
-    yaw = math.radians(pose.yaw)
-    for i, ev in enumerate(state.events):
-        snd = ev.get("sound")
-        if not snd or ev["tick"] > state.tick or ev.get("until", 0) < state.tick:
-            continue
-        e0 = ev["tick"] * CHUNK
-        tl = (n0 - e0 + np.arange(CHUNK)) / RATE
-        salt = 1000 + (ev["tick"] * 31 + i) % 100_000
-        nz = _noise(n0 - e0, CHUNK, state.seed, salt)
-        gain, pan = 1.0, 0.5
-        src = _source(state, ev)
-        if src is not None:
-            dx, dz = src[0] - pose.x, src[1] - pose.z
-            d = math.hypot(dx, dz)
-            gain = 1.0 / (1.0 + d / 6.0)
-            side = dx * math.cos(yaw) - dz * math.sin(yaw)
-            pan = 0.5 + 0.45 * max(-1.0, min(1.0, side / max(d, 1e-3)))
-        if snd == "thunder":
-            dist_s = ev.get("distance_m", 1000.0) / 343.0
-            rumble = _lowpass(n0, state.seed, salt, 200) * np.exp(-np.maximum(tl, 0) * 0.9)
-            mono = voice(snd, tl, nz, dist_s) + 1.2 * rumble * (tl >= 0) * min(
-                1.0, 1.5 / (1 + dist_s / 4)
-            )
-        else:
-            mono = voice(snd, tl, nz)
-        out[:, 0] += mono * gain * (1.0 - pan) * 2 * 0.7
-        out[:, 1] += mono * gain * pan * 2 * 0.7
+@dataclass
+class _Voice:
+    row: int  # the session's row in the block
+    sound: str
+    rel: int  # the chunk's first sample, counted from the event's start
+    mix: int  # the noise's (seed, salt) mix
+    gain: float
+    pan: float
+    left: np.ndarray | None = None  # [CHUNK] once synthesised
+    right: np.ndarray | None = None
+
+
+def _add_voices(states: list[WorldState], poses: list[Pose], rows: np.ndarray) -> None:
+    """Add music and event voices to each session's ambience rows [b, CHUNK, 2] in place.
+
+    The voices of one sound are synthesised together for the whole block (every sample
+    is an elementwise function of its own time and noise), then each session adds its
+    voices in event order: the same sums, in the same order, as one voice at a time."""
+    voices: list[_Voice] = []
+    for r, (state, pose) in enumerate(zip(states, poses, strict=True)):
+        n0 = state.tick * CHUNK
+        if state.scene.music:
+            rows[r] += _music(state, n0)
+        yaw = math.radians(pose.yaw)
+        for i, ev in enumerate(state.events):
+            snd = ev.get("sound")
+            if not snd or ev["tick"] > state.tick or ev.get("until", 0) < state.tick:
+                continue
+            salt = 1000 + (ev["tick"] * 31 + i) % 100_000
+            gain, pan = 1.0, 0.5
+            src = _source(state, ev)
+            if src is not None:
+                dx, dz = src[0] - pose.x, src[1] - pose.z
+                d = math.hypot(dx, dz)
+                gain = 1.0 / (1.0 + d / 6.0)
+                side = dx * math.cos(yaw) - dz * math.sin(yaw)
+                pan = 0.5 + 0.45 * max(-1.0, min(1.0, side / max(d, 1e-3)))
+            voice_ = _Voice(r, snd, n0 - ev["tick"] * CHUNK, hash_u32(state.seed, salt), gain, pan)
+            if snd == "thunder":  # its rumble is filtered per strike
+                _thunder(voice_, state, n0, salt, ev.get("distance_m", 1000.0) / 343.0)
+            voices.append(voice_)
+    by_sound: dict[str, list[_Voice]] = {}
+    for v in voices:
+        if v.left is None:
+            by_sound.setdefault(v.sound, []).append(v)
+    for snd, group in by_sound.items():
+        rel = np.array([v.rel for v in group], dtype=np.int64)[:, None] + np.arange(CHUNK)
+        noise = nhash_mixed(rel, np.array([v.mix for v in group], dtype=np.int64)[:, None])
+        mono = voice(snd, rel / RATE, noise)  # [V, CHUNK]
+        left, right = _panned(mono, group)
+        for k, v in enumerate(group):
+            v.left, v.right = left[k], right[k]
+    for v in voices:
+        rows[v.row, :, 0] += v.left
+        rows[v.row, :, 1] += v.right
+
+
+def _panned(mono: np.ndarray, voices: list[_Voice]) -> tuple[np.ndarray, np.ndarray]:
+    """Each voice [V, CHUNK] at its gain, to the left and right."""
+    gain = np.array([v.gain for v in voices])[:, None]
+    pan = np.array([v.pan for v in voices])[:, None]
+    return mono * gain * (1.0 - pan) * 2 * 0.7, mono * gain * pan * 2 * 0.7
+
+
+def _thunder(v: _Voice, state: WorldState, n0: int, salt: int, dist_s: float) -> None:
+    tl = (v.rel + np.arange(CHUNK)) / RATE
+    noise = _noise(v.rel, CHUNK, state.seed, salt)
+    rumble = _lowpass(n0, state.seed, salt, 200) * np.exp(-np.maximum(tl, 0) * 0.9)
+    mono = voice("thunder", tl, noise, dist_s) + 1.2 * rumble * (tl >= 0) * min(
+        1.0, 1.5 / (1 + dist_s / 4)
+    )
+    left, right = _panned(mono[None], [v])
+    v.left, v.right = left[0], right[0]
 
 
 def _source(state: WorldState, ev: dict[str, Any]) -> tuple[float, float] | None:
