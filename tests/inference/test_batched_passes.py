@@ -9,7 +9,18 @@ import random
 import numpy as np
 import torch
 
-from inference.audio import LOOP, RATE, _filtered_loop, _white_loop
+from inference.audio import (
+    CHUNK,
+    LOOP,
+    RATE,
+    _add_voices,
+    _ambience_rows,
+    _filtered_loop,
+    _noise,
+    _white_loop,
+    voice,
+)
+from inference.camera import camera_pose
 from inference.render.billboards import Placed, SpritePass, place
 from inference.render.looks import scene_look
 from inference.render.post import PostPass
@@ -17,6 +28,8 @@ from inference.render.sky import MAX_CLOUD_TEXTURES, SkyPass
 from inference.render.sprites import KIND_SIZE, sprite
 from inference.render.view import SpriteDraw, View
 from inference.render.weather import WeatherPass
+from inference.spec import PlayerInput
+from inference.state import PLAYER_ID
 from tests.inference.helpers import make_state
 
 W, H, FOCAL, Z_FAR = 96, 54, 60.0, 165.0
@@ -174,3 +187,49 @@ def test_the_noise_loops_join_without_a_seam():
         got = np.concatenate([table[-(len(expected) - span) :], table[:span]])
         np.testing.assert_allclose(got, expected, atol=1e-5)
     assert LOOP / RATE > 20  # seconds before a session hears its noise again
+
+
+def _add_voices_one_by_one(state, pose, out: np.ndarray) -> bool:
+    """Add every event voice of a session to out [CHUNK, 2], synthesised and mixed one at
+    a time, as the sound was made before voices were batched. False if there were none."""
+    n0, yaw, heard = state.tick * CHUNK, math.radians(pose.yaw), False
+    for i, ev in enumerate(state.events):
+        if not ev.get("sound") or ev["tick"] > state.tick or ev.get("until", 0) < state.tick:
+            continue
+        rel = n0 - ev["tick"] * CHUNK
+        salt = 1000 + (ev["tick"] * 31 + i) % 100_000
+        tl = (rel + np.arange(CHUNK)) / RATE
+        mono = voice(ev["sound"], tl, _noise(rel, CHUNK, state.seed, salt))
+        gain, pan = 1.0, 0.5
+        entity = state.entity(ev["entity"]) if ev.get("entity") not in (None, PLAYER_ID) else None
+        if entity is not None:
+            dx, dz = entity.x - pose.x, entity.z - pose.z
+            d = math.hypot(dx, dz)
+            gain = 1.0 / (1.0 + d / 6.0)
+            side = dx * math.cos(yaw) - dz * math.sin(yaw)
+            pan = 0.5 + 0.45 * max(-1.0, min(1.0, side / max(d, 1e-3)))
+        out[:, 0] += mono * gain * (1.0 - pan) * 2 * 0.7
+        out[:, 1] += mono * gain * pan * 2 * 0.7
+        heard = True
+    return heard
+
+
+def test_a_block_of_sessions_sounds_as_each_voice_made_alone(model):
+    states = []
+    for seed, (biome, command) in enumerate([("meadow", "three sheep"), ("city", "two cars")] * 3):
+        state, _ = model.direct(make_state(model, biome=biome, seed=seed), command)
+        states.append(state)
+    sounds, voiced = set(), 0
+    for tick in range(60):
+        model.step(states, [PlayerInput(move_y=1.0, jump=tick % 15 == 0)] * len(states))
+        poses = [camera_pose(s, model.cache) for s in states]
+        n0 = np.array([s.tick * CHUNK for s in states], dtype=np.int64)
+        batched = _ambience_rows(states, n0)
+        _add_voices(states, poses, batched)
+        reference = _ambience_rows(states, n0)
+        for b, (state, pose) in enumerate(zip(states, poses, strict=True)):
+            voiced += _add_voices_one_by_one(state, pose, reference[b])
+        sounds |= {e["sound"] for s in states for e in s.events if e.get("sound")}
+        assert np.array_equal(batched, reference)
+    assert voiced >= 60
+    assert {"footstep", "baa", "jump", "land"} <= sounds
