@@ -303,10 +303,12 @@ def _add_voices(states: list[WorldState], poses: list[Pose], rows: np.ndarray) -
                 gain = 1.0 / (1.0 + d / 6.0)
                 side = dx * math.cos(yaw) - dz * math.sin(yaw)
                 pan = 0.5 + 0.45 * max(-1.0, min(1.0, side / max(d, 1e-3)))
-            voice_ = _Voice(r, snd, n0 - ev["tick"] * CHUNK, hash_u32(state.seed, salt), gain, pan)
+            event_voice = _Voice(
+                r, snd, n0 - ev["tick"] * CHUNK, hash_u32(state.seed, salt), gain, pan
+            )
             if snd == "thunder":  # its rumble is filtered per strike
-                _thunder(voice_, state, n0, salt, ev.get("distance_m", 1000.0) / 343.0)
-            voices.append(voice_)
+                _thunder(event_voice, state, n0, salt, ev.get("distance_m", 1000.0) / 343.0)
+            voices.append(event_voice)
     by_sound: dict[str, list[_Voice]] = {}
     for v in voices:
         if v.left is None:
