@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from inference.kinds import KINDS, SOUND_SECONDS
+from inference.render.sprites import KIND_SIZE
 from inference.rng import hash01
 from inference.spec import PlayerInput
 from inference.state import PLAYER_ID, Entity, WorldState
@@ -126,6 +127,10 @@ def step_entity(state: WorldState, e: Entity, cache: TileCache) -> None:
         e.behaviour, e.target, b = "idle", None, "idle"
     other = state.entity(e.target) if e.target not in (None, PLAYER_ID) else None
     reach = 0.9 + 0.4 * e.size + (0.4 * other.size if other else 0.4)
+    if e.target == PLAYER_ID:
+        # stop where the player sees it whole, not with its flank against the lens
+        width, height, _ = KIND_SIZE[e.kind]
+        reach = max(reach, 1.0 + 1.5 * max(width, height) * e.size)
     if b in ("go_to", "run_to") and tgt is not None:
         speed = info.run if b == "run_to" else info.walk
         left = _move_towards(state, cache, e, tgt[0] - (tgt[0] - e.x) * 0.0, tgt[1], speed)

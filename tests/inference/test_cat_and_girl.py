@@ -59,3 +59,22 @@ def test_the_real_interpreter_understands_the_cat_command(model):
     assert res.status == "applied", res.message
     cat = new.entities[-1]
     assert cat.kind == "cat" and cat.behaviour == "run_to" and cat.target == new.entities[0].id
+
+
+def test_a_horse_called_to_the_player_stops_where_it_is_seen_whole(model):
+    from inference.render.sprites import KIND_SIZE
+
+    state = make_state(model, biome="meadow")
+    state, result = model.direct(state, "a white horse runs to me")
+    assert result.status == "applied", result.message
+    horse = state.entities[-1]
+    for _ in range(300):
+        model.step([state], [PlayerInput()])
+        if horse.arrived:
+            break
+    assert horse.arrived
+    distance = math.hypot(horse.x - state.player.x, horse.z - state.player.z)
+    width, height, _ = KIND_SIZE["horse"]
+    renderer = model.renderer
+    assert height * horse.size * renderer.f / distance < renderer.H  # its head and hooves show
+    assert width * horse.size * renderer.f / distance < renderer.W
