@@ -93,6 +93,7 @@ class Mp4Writer:
         height: int,
         *,
         audio: bool = True,
+        video: bool = True,
         codec: str = "libx264",
         crf: int = 23,
         preset: str = "veryfast",
@@ -101,8 +102,12 @@ class Mp4Writer:
         import av
 
         self.container = av.open(str(path), "w", format="mp4", options={"movflags": "faststart"})
-        self.video = add_h264_stream(
-            self.container, codec, width, height, crf=crf, preset=preset, b_frames=True
+        self.video = (
+            add_h264_stream(
+                self.container, codec, width, height, crf=crf, preset=preset, b_frames=True
+            )
+            if video
+            else None
         )
         self.audio = None
         if audio:
@@ -111,14 +116,17 @@ class Mp4Writer:
             self.audio = stream
         self.frames = 0
 
-    def add(self, frame: np.ndarray, chunk: np.ndarray | None = None) -> None:
-        self.container.mux(self.video.encode(video_frame(frame, self.frames)))
+    def add(self, frame: np.ndarray | None, chunk: np.ndarray | None = None) -> None:
+        """The next tick: its frame (None in a file without video) and its sound."""
+        if self.video is not None and frame is not None:
+            self.container.mux(self.video.encode(video_frame(frame, self.frames)))
         if self.audio is not None and chunk is not None:
             self.container.mux(self.audio.encode(audio_frame(chunk, self.frames)))
         self.frames += 1
 
     def close(self) -> None:
-        self.container.mux(self.video.encode(None))
+        if self.video is not None:
+            self.container.mux(self.video.encode(None))
         if self.audio is not None:
             self.container.mux(self.audio.encode(None))
         self.container.close()
@@ -132,7 +140,7 @@ class _EncodingThread(threading.Thread):
     """Encodes what the render loop puts in its inbox on a thread of its own, until None.
     After an error it drains the inbox, and the next `put` raises the error."""
 
-    def __init__(self, name: str, inbox_size: int) -> None:
+    def __init__(self, name: str, inbox_size: int = 0) -> None:
         super().__init__(name=name, daemon=True)
         self.inbox: queue.Queue[Any] = queue.Queue(maxsize=inbox_size)
         self.busy_s = 0.0
@@ -206,4 +214,28 @@ class SegmentEncoder(_EncodingThread):
             self.error = error
         finally:
             self.container.close()
+        self.busy_s += time.perf_counter() - started
+
+
+class WriterThread(_EncodingThread):
+    """Feeds (frame, chunk) items to one Mp4Writer in order, on its own thread, and closes
+    the file after the last item."""
+
+    def __init__(self, writer: Mp4Writer, name: str) -> None:
+        super().__init__(name=name)  # unbounded: the producer never waits on it
+        self.writer = writer
+
+    def encode(self, item: Any) -> None:
+        frame, chunk = item
+        self.writer.add(frame, chunk)
+
+    def finish(self) -> None:
+        started = time.perf_counter()
+        try:
+            if self.error is None:
+                self.writer.close()
+            else:
+                self.writer.abort()
+        except BaseException as error:
+            self.error = error
         self.busy_s += time.perf_counter() - started

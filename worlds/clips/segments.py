@@ -3,6 +3,7 @@ advances every segment, each into its own H.264 encoder."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from fractions import Fraction
@@ -14,14 +15,15 @@ import numpy as np
 from worlds.clips.encoding import (
     PREVIEW_SECONDS,
     PREVIEW_SIZE,
-    SAMPLE_RATE,
     Mp4Writer,
     SegmentEncoder,
-    audio_frame,
+    WriterThread,
 )
 from worlds.clips.render_result import RenderResult, note_lightning
 from worlds.clips.replay import KEYFRAME_TICKS, apply_event, replay
 from worlds.clips.script import FPS, Timeline
+
+logger = logging.getLogger(__name__)
 
 
 def default_segments(device: str) -> int:
@@ -62,9 +64,10 @@ def render_segmented(
        in live play). Restoring a snapshot and replaying the same inputs gives the same
        frames and sound (the engine's contract), so the frames equal a sequential replay.
     3. Each segment goes to its own H.264 encoder (no B-frames); the raw streams are
-       concatenated and muxed with AAC audio encoded in one pass over all chunks, so the
-       audio has no seams and keeps the tick clock."""
-    import av
+       concatenated and muxed with the AAC track. The scout's pass already gives the whole
+       sound, so that track is encoded in one pass (no seams, the tick clock kept) while
+       the frames render, as is the preview; the render's own sound is checked against
+       it. Only the copy into one MP4 waits for the last frame."""
     import simplejpeg
 
     total = timeline.frames
@@ -78,10 +81,16 @@ def render_segmented(
     scout = scout or model
     scout_state = scout.restore(model.snapshot(start_state))
     snapshots: dict[str, Any] = {}
+    sound: list[Any] = [None] * total  # the scout's audio chunk per tick
+
+    def keep_sound(k: int, out: Any) -> None:
+        sound[k] = out[1]
+
     replay(
         scout,
         scout_state,
         timeline,
+        on_step=keep_sound,
         keyframes=snapshots,
         snapshot_at={b for b, _ in bounds},
         render=False,
@@ -89,16 +98,30 @@ def render_segmented(
     result.scout_s = time.perf_counter() - started
     result.keyframes = {k: v for k, v in snapshots.items() if int(k) % KEYFRAME_TICKS == 0}
 
+    # The sound is known now: its AAC encodes while the frames render, as does the preview
+    # (fed in order as its frames arrive).
+    audio_path = workdir / "audio.mp4"
+    audio = WriterThread(Mp4Writer(audio_path, 0, 0, video=False), "clip-audio")
+    preview = WriterThread(
+        Mp4Writer(preview_path, *PREVIEW_SIZE, audio=False, crf=28, preset="veryfast"),
+        "clip-preview",
+    )
     states = [model.restore(snapshots[str(b)]) for b, _ in bounds]
     encoders = [
         SegmentEncoder(workdir / f"segment{i:03d}.h264", width, height, codec, crf, preset)
         for i in range(len(bounds))
     ]
-    for encoder in encoders:
-        encoder.start()
+    threads = [*encoders, audio, preview]
+    for thread in threads:
+        thread.start()
+    for chunk in sound:
+        audio.put((None, chunk))
+    audio.inbox.put(None)
     chunks: list[Any] = [None] * total
+    sound_matches = True
     small: dict[int, np.ndarray] = {}
     preview_frames = min(total, int(PREVIEW_SECONDS * FPS))
+    next_preview = 0
     thumb_at = min(total - 1, total // 3)
     done = 0
     try:
@@ -117,6 +140,7 @@ def render_segmented(
                 states[i] = out[2]
                 frame = out[0].numpy()
                 chunks[k] = out[1]
+                sound_matches = sound_matches and np.array_equal(out[1], sound[k])
                 note_lightning(result, k, out)
                 if frame_hook is not None:
                     frame_hook(k, frame, out[1])
@@ -125,56 +149,79 @@ def render_segmented(
                 if k == thumb_at:
                     result.thumbnail = simplejpeg.encode_jpeg(frame, quality=85, colorspace="RGB")
                 encoders[i].put(frame)
+            while next_preview in small:
+                preview.put((small.pop(next_preview), None))
+                next_preview += 1
             done += len(active)
             if on_progress is not None:
                 on_progress(done, total, time.perf_counter() - started)
     finally:
-        for encoder in encoders:
-            encoder.inbox.put(None)
-        for encoder in encoders:
-            encoder.join()
-    for encoder in encoders:
-        if encoder.error is not None:
-            raise encoder.error
+        for thread in (*encoders, preview):
+            thread.inbox.put(None)
+        for thread in threads:
+            thread.join()
+    for thread in threads:
+        if thread.error is not None:
+            raise thread.error
     result.lightning.sort(key=lambda strike: strike["frame"])
 
     muxing = time.perf_counter()
+    if not sound_matches:  # never expected: the scout and the render step the same world
+        logger.warning("The scout's sound differs from the render's; encoding it again.")
+        again = Mp4Writer(audio_path, 0, 0, video=False)
+        for chunk in chunks:
+            again.add(None, chunk)
+        again.close()
     joined = workdir / "video.h264"
     with open(joined, "wb") as out_file:
         for encoder in encoders:
             with open(encoder.container.name, "rb") as part:
                 while block := part.read(1 << 22):
                     out_file.write(block)
-    source = av.open(str(joined), format="h264", options={"framerate": str(FPS)})
-    target = av.open(str(video_path), "w", format="mp4", options={"movflags": "faststart"})
+    frames = mux_clip(joined, audio_path, video_path)
+    if frames != total:
+        raise RuntimeError(f"The joined video has {frames} frames; the clip has {total}.")
+    result.mux_s = time.perf_counter() - muxing
+    result.encode_s = max(thread.busy_s for thread in threads) + result.mux_s
+    result.wall_s = time.perf_counter() - started
+    result.size_bytes = video_path.stat().st_size
+    return result
+
+
+def mux_clip(video_h264: Path, audio_mp4: Path, target_path: Path) -> int:
+    """Copy a raw H.264 stream (no B-frames, 30 fps) and an AAC track into one MP4 with
+    faststart, interleaved by time, without encoding anything again. Returns the number of
+    video frames."""
+    import av
+
+    source = av.open(str(video_h264), format="h264", options={"framerate": str(FPS)})
+    sound = av.open(str(audio_mp4))
+    target = av.open(str(target_path), "w", format="mp4", options={"movflags": "faststart"})
     try:
         video = target.add_stream_from_template(source.streams.video[0])
         video.time_base = Fraction(1, FPS)
-        audio = target.add_stream("aac", rate=SAMPLE_RATE, layout="stereo")
-        audio.bit_rate = 160_000
-        index = 0
+        audio = target.add_stream_from_template(sound.streams.audio[0])
+        pending = [p for p in sound.demux(sound.streams.audio[0]) if p.size]
+        index = heard = 0
         for packet in source.demux(source.streams.video[0]):
             if packet.size == 0:
                 continue
+            while heard < len(pending) and pending[heard].pts * pending[heard].time_base < Fraction(
+                index + 1, FPS
+            ):
+                pending[heard].stream = audio
+                target.mux(pending[heard])
+                heard += 1
             packet.stream = video
             packet.pts = packet.dts = index
             packet.time_base = Fraction(1, FPS)
             target.mux(packet)
-            if index < total:
-                target.mux(audio.encode(audio_frame(chunks[index], index)))
             index += 1
-        target.mux(audio.encode(None))
+        for packet in pending[heard:]:
+            packet.stream = audio
+            target.mux(packet)
     finally:
         target.close()
+        sound.close()
         source.close()
-    if index != total:
-        raise RuntimeError(f"The joined video has {index} frames; the clip has {total}.")
-    preview = Mp4Writer(preview_path, *PREVIEW_SIZE, audio=False, crf=28, preset="veryfast")
-    for k in range(preview_frames):
-        preview.add(small[k])
-    preview.close()
-    result.mux_s = time.perf_counter() - muxing
-    result.encode_s = max(e.busy_s for e in encoders) + result.mux_s
-    result.wall_s = time.perf_counter() - started
-    result.size_bytes = video_path.stat().st_size
-    return result
+    return index
