@@ -41,6 +41,29 @@ def _small(frame: Any) -> np.ndarray:
     return small[0].permute(1, 2, 0).round().clamp(0, 255).to(torch.uint8).numpy()
 
 
+class PreviewThread(WriterThread):
+    """Shrinks the preview's frames as they arrive, in any order, and writes them in order."""
+
+    def __init__(self, path: Path, frames: int) -> None:
+        writer = Mp4Writer(path, *PREVIEW_SIZE, audio=False, crf=28, preset="veryfast")
+        super().__init__(writer, "clip-preview")
+        self.frames = frames
+        self.waiting: dict[int, np.ndarray] = {}
+        self.written = 0
+
+    def encode(self, item: Any) -> None:
+        k, frame = item
+        self.waiting[k] = _small(frame)
+        while self.written in self.waiting:
+            self.writer.add(self.waiting.pop(self.written))
+            self.written += 1
+
+    def finish(self) -> None:
+        if self.error is None and self.written != self.frames:
+            self.error = RuntimeError(f"The preview got {self.written} of {self.frames} frames.")
+        super().finish()
+
+
 def render_segmented(
     model: Any,
     start_state: Any,
@@ -98,14 +121,11 @@ def render_segmented(
     result.scout_s = time.perf_counter() - started
     result.keyframes = {k: v for k, v in snapshots.items() if int(k) % KEYFRAME_TICKS == 0}
 
-    # The sound is known now: its AAC encodes while the frames render, as does the preview
-    # (fed in order as its frames arrive).
+    # The sound is known now: its AAC encodes while the frames render, as does the preview.
     audio_path = workdir / "audio.mp4"
     audio = WriterThread(Mp4Writer(audio_path, 0, 0, video=False), "clip-audio")
-    preview = WriterThread(
-        Mp4Writer(preview_path, *PREVIEW_SIZE, audio=False, crf=28, preset="veryfast"),
-        "clip-preview",
-    )
+    preview_frames = min(total, int(PREVIEW_SECONDS * FPS))
+    preview = PreviewThread(preview_path, preview_frames)
     states = [model.restore(snapshots[str(b)]) for b, _ in bounds]
     encoders = [
         SegmentEncoder(workdir / f"segment{i:03d}.h264", width, height, codec, crf, preset)
@@ -119,9 +139,6 @@ def render_segmented(
     audio.inbox.put(None)
     chunks: list[Any] = [None] * total
     sound_matches = True
-    small: dict[int, np.ndarray] = {}
-    preview_frames = min(total, int(PREVIEW_SECONDS * FPS))
-    next_preview = 0
     thumb_at = min(total - 1, total // 3)
     done = 0
     try:
@@ -145,13 +162,10 @@ def render_segmented(
                 if frame_hook is not None:
                     frame_hook(k, frame, out[1])
                 if k < preview_frames:
-                    small[k] = _small(out[0])
+                    preview.put((k, out[0]))
                 if k == thumb_at:
                     result.thumbnail = simplejpeg.encode_jpeg(frame, quality=85, colorspace="RGB")
                 encoders[i].put(frame)
-            while next_preview in small:
-                preview.put((small.pop(next_preview), None))
-                next_preview += 1
             done += len(active)
             if on_progress is not None:
                 on_progress(done, total, time.perf_counter() - started)
