@@ -58,7 +58,10 @@ class MiniLMEncoder:
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        weights = load_file(str(model_dir / "model.safetensors"), device="cpu")
+        weights_file = model_dir / "model.safetensors"
+        # Names these weights, for caches of what they computed.
+        self.identity = f"{model_dir.name}:{weights_file.stat().st_size}"
+        weights = load_file(str(weights_file), device="cpu")
         self.weights = {name: tensor.to(self.device) for name, tensor in weights.items()}
         self._lock = threading.Lock()
 

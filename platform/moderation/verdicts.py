@@ -116,19 +116,22 @@ def moderation_check(*, text: str, context: str) -> ModerationResult:
 
 def _score(text: str) -> tuple[dict[str, float], list[str], list[str]]:
     from moderation.checks.classifier import profanity
-    from moderation.checks.embeddings import corroborates, sexual_once_adult
+    from moderation.checks.embeddings import BENIGN_LEAD, corroborates, sexual_once_adult
     from moderation.checks.normalise import normalise
     from moderation.checks.rules import benign_remainder, minors_as_adults, rule_scores
 
     norm = normalise(text)
     remainder = benign_remainder(norm)
-    embedded, probe = _embedding_scores(remainder) if remainder else ({}, {})
+    embedded, probe, lead = _embedding_scores(remainder) if remainder else ({}, {}, 0.0)
     rules, hits = rule_scores(norm)
-    # A flag-tier word counts only where the sentence means it ("nude" in a museum does not).
+    # A flag-tier word counts only where the sentence means it ("nude" in a museum does not),
+    # and so does a block-tier word in a text that reads as one of the benign exemplars.
     rules = {
         c: s
         for c, s in rules.items()
-        if s >= BLOCK_AT or embedded.get(c, 0.0) >= FLAG_AT or corroborates(c, probe)
+        if (s >= BLOCK_AT and lead < BENIGN_LEAD)
+        or embedded.get(c, 0.0) >= FLAG_AT
+        or corroborates(c, probe)
     }
     hits = [hit for hit in hits if hit.category in rules]
     if "sexual/minors" in embedded and "sexual/minors" not in rules:
@@ -161,15 +164,18 @@ def _score(text: str) -> tuple[dict[str, float], list[str], list[str]]:
     return scores, parts, signals
 
 
-def _embedding_scores(text: str) -> tuple[dict[str, float], dict[str, float]]:
-    """(category scores, the probe's probabilities), each the highest over the chunks."""
-    from moderation.checks.embeddings import embedding_scores, probe_scores
+def _embedding_scores(text: str) -> tuple[dict[str, float], dict[str, float], float]:
+    """(category scores, the probe's probabilities, the lead of benign exemplars), the
+    scores and probabilities highest over the chunks, the lead lowest (and none when the
+    chunks stop short of the end: the rules alone read the rest)."""
+    from moderation.checks.embeddings import benign_lead, embedding_scores, probe_scores
 
     words = text.split()
     if len(words) <= CHUNK_WORDS:
-        return embedding_scores(text), probe_scores(text)
+        return embedding_scores(text), probe_scores(text), benign_lead(text)
     best: dict[str, float] = {}
     probe: dict[str, float] = {}
+    lead = float("inf")
     step = CHUNK_WORDS // 2
     for start in range(0, min(len(words) - step, MAX_CHUNKS * step), step):
         chunk = " ".join(words[start : start + CHUNK_WORDS])
@@ -177,7 +183,10 @@ def _embedding_scores(text: str) -> tuple[dict[str, float], dict[str, float]]:
             best[category] = max(best.get(category, 0.0), score)
         for label, p in probe_scores(chunk).items():
             probe[label] = max(probe.get(label, 0.0), p)
-    return best, probe
+        lead = min(lead, benign_lead(chunk))
+    if start + CHUNK_WORDS < len(words):
+        lead = -1.0
+    return best, probe, lead
 
 
 def _decide(

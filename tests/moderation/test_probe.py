@@ -1,6 +1,6 @@
 import torch
 
-from moderation.checks.probe import BENIGN, train_probe
+from moderation.checks.probe import BENIGN, BENIGN_SHARE, train_probe
 
 
 def _clusters() -> tuple[torch.Tensor, list[str]]:
@@ -36,3 +36,14 @@ def test_it_trains_on_inference_mode_embeddings():
     with torch.inference_mode():
         frozen = vectors.clone()
     assert train_probe(frozen, labels).weight.shape == (3, 16)
+
+
+def test_benign_text_carries_its_share_of_the_weight_however_few_its_exemplars():
+    """Eight labels weighted equally would make every text 7-to-1 harmful before it is read;
+    benign carries BENIGN_SHARE of the weight whatever the counts."""
+    vectors = torch.full((90, 16), 0.25)  # one point: nothing tells the labels apart
+    labels = ["self-harm"] * 30 + ["hate"] * 50 + [BENIGN] * 10
+    probe = train_probe(vectors, labels)
+    scores = probe.scores(vectors[0])
+    assert abs(scores[BENIGN] - BENIGN_SHARE) < 0.01
+    assert abs(scores["hate"] - scores["self-harm"]) < 0.01

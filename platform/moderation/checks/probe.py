@@ -14,6 +14,10 @@ from dataclasses import dataclass
 import torch
 
 BENIGN = "benign"
+# Benign text's share of the training weight; the harmful categories split the rest
+# evenly, however many exemplars each has. Equal shares for all eight labels would read
+# every text as 7-to-1 harmful before it is seen, and flag look-alikes.
+BENIGN_SHARE = 0.3
 L2 = 3e-4  # ridge on the weights: keeps probabilities calibrated without underfitting
 STEPS = 200
 
@@ -36,12 +40,14 @@ class LinearProbe:
 
 def train_probe(vectors: torch.Tensor, labels: list[str]) -> LinearProbe:
     """vectors [N, 384], one label per row (a category or "benign"). Classes are weighted
-    so each counts equally, however many exemplars it has."""
+    by BENIGN_SHARE, not by how many exemplars each has."""
     names = tuple(sorted({label for label in labels if label != BENIGN})) + (BENIGN,)
     position = {name: i for i, name in enumerate(names)}
     target = torch.tensor([position[label] for label in labels])  # [N]
-    counts = torch.bincount(target, minlength=len(names)).clamp(min=1).float()
-    class_weight = counts.sum() / (len(names) * counts)  # [K]
+    counts = torch.bincount(target, minlength=len(names)).clamp(min=1).float()  # [K]
+    share = torch.full((len(names),), (1 - BENIGN_SHARE) / (len(names) - 1))
+    share[-1] = BENIGN_SHARE
+    class_weight = share * counts.sum() / counts  # [K]
     x = vectors.detach().float().clone()  # a plain tensor, even from inference mode
     weight = torch.zeros(len(names), x.shape[1], requires_grad=True)
     bias = torch.zeros(len(names), requires_grad=True)
