@@ -244,7 +244,8 @@ def _with_time(result: ModerationResult, started: float) -> ModerationResult:
 
 
 def moderation_warm() -> None:
-    """Load the classifier and MiniLM exemplars now (about 5 s on a small CPU) rather
+    """Load the classifier and MiniLM exemplars now (about 2 s on a small CPU once the
+    exemplars' embeddings are cached under VAR_DIR, 15 s the first time) rather
     than on the first command. Safe to call from a background thread."""
     from moderation.checks.classifier import load
     from moderation.checks.embeddings import warm

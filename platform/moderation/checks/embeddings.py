@@ -44,8 +44,9 @@ ADULT_SEXUAL_AT = 0.50  # probe p(sexual) + p(sexual/minors) once minors read as
 # flag-tier one: a paladin beheading a lich king, a vigil after a shooting.
 BENIGN_LEAD = 0.10
 NEIGHBOURS = 5  # nearest exemplars that vote
-NEIGHBOUR_SHARE = 0.8  # the share of their similarity-weighted vote that counts as a hit
-NEIGHBOUR_PROBE = 0.25  # ... when the probe leans the same way
+# A category's share of their similarity-weighted vote, averaged with the probe's
+# probability, that counts as a hit: the two read the embedding differently.
+NEIGHBOUR_AGREEMENT = 0.55
 
 _lock = threading.Lock()
 _index: ExemplarIndex | None = None
@@ -221,7 +222,7 @@ def embedding_scores(text: str) -> dict[str, float]:
         elif (
             (similarity >= WEAK_SIMILARITY and margin >= WEAK_MARGIN)
             or p >= PROBE_BLOCK
-            or (reading.neighbours.get(category, 0.0) >= NEIGHBOUR_SHARE and p >= NEIGHBOUR_PROBE)
+            or (reading.neighbours.get(category, 0.0) + p) / 2 >= NEIGHBOUR_AGREEMENT
         ):
             scores[category] = 0.86 if category in SEVERE else 0.55
         elif p >= PROBE_FLAG:
