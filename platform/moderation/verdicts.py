@@ -6,9 +6,8 @@ offline: rules, alt-profanity-check's shipped classifier, and MiniLM similarity 
 exemplars (see moderation/checks/).
 
 The signals check each other. A flag-tier rule word ("nude", "murder", "weed") counts only
-when the MiniLM probe reads the sentence the same way, and a sexual/minors reading from the
-embeddings alone must survive rewriting the minors as adults: what is sexual with an adult
-in it is blocked, while a child at a birthday party is not.
+when the MiniLM probe reads the sentence the same way, and so does a block-tier one in a text
+that reads as one of the benign exemplars (a vigil after a shooting).
 """
 
 from __future__ import annotations
@@ -116,9 +115,9 @@ def moderation_check(*, text: str, context: str) -> ModerationResult:
 
 def _score(text: str) -> tuple[dict[str, float], list[str], list[str]]:
     from moderation.checks.classifier import profanity
-    from moderation.checks.embeddings import BENIGN_LEAD, corroborates, sexual_once_adult
+    from moderation.checks.embeddings import BENIGN_LEAD, corroborates
     from moderation.checks.normalise import normalise
-    from moderation.checks.rules import benign_remainder, minors_as_adults, rule_scores
+    from moderation.checks.rules import benign_remainder, rule_scores
 
     norm = normalise(text)
     remainder = benign_remainder(norm)
@@ -134,10 +133,6 @@ def _score(text: str) -> tuple[dict[str, float], list[str], list[str]]:
         or corroborates(c, probe)
     }
     hits = [hit for hit in hits if hit.category in rules]
-    if "sexual/minors" in embedded and "sexual/minors" not in rules:
-        as_adults = minors_as_adults(remainder)
-        if as_adults != remainder and not sexual_once_adult(as_adults):
-            del embedded["sexual/minors"]  # it was the child that read as minors, not sex
     signals: list[str] = ["rules"] if rules else []
     scores = {c: rules.get(c, 0.0) for c in CATEGORIES}
 

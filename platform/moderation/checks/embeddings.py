@@ -38,7 +38,6 @@ WEAK_MARGIN = 0.10
 PROBE_BLOCK = 0.60  # probe probability that blocks in the severe categories
 PROBE_FLAG = 0.60  # and that flags in any category
 CORROBORATE_AT = 0.45  # probe probability that backs a flag-tier rule word
-ADULT_SEXUAL_AT = 0.50  # probe p(sexual) + p(sexual/minors) once minors read as adults
 # How much nearer a benign exemplar than any harmful one a text must sit for a block-tier
 # rule word in it ("beheads", "mass shooting") to need the probe's agreement, like a
 # flag-tier one: a paladin beheading a lich king, a vigil after a shooting.
@@ -187,14 +186,6 @@ def corroborates(category: str, probe: dict[str, float]) -> bool:
     if category == "sexual":
         p += probe.get("sexual/minors", 0.0)
     return p >= CORROBORATE_AT
-
-
-def sexual_once_adult(adult_text: str) -> bool:
-    """Whether `adult_text` (a text with its minors rewritten as adults) is still sexual.
-    If it is not, a sexual/minors reading came from the child alone: a birthday party or
-    a skate park, not sexual content."""
-    probe = probe_scores(adult_text)
-    return probe.get("sexual", 0.0) + probe.get("sexual/minors", 0.0) >= ADULT_SEXUAL_AT
 
 
 def benign_lead(text: str) -> float:

@@ -65,13 +65,6 @@ MINOR = _alts(
     r"pupils?",
     r"juveniles?",
 )
-# Everything that makes a person young, for rewriting a text with adults in their place.
-YOUNG = re.compile(
-    rf"\b(?:{MINOR}|(?:\d{{1,2}}|[a-z]{{1,2}}) ?(?:yo|y o|yrs? olds?|years? olds?)|"
-    r"\w*(?:st|nd|rd|th) grade(?:rs?)?|kindergart\w*|pre ?school\w*|(?:middle|high) ?school\w*|"
-    r"elementary|young\w*|little|kiddos?|youths?|adolescen\w*)\b"
-)
-
 
 SEXUAL = _alts(
     r"sex",
@@ -615,9 +608,3 @@ def benign_remainder(text: Normalised) -> str:
     """The words left once benign idioms are cut out (what the models should judge)."""
     _, idioms, _ = compiled()
     return " ".join(idioms.sub(" ", text.words).split())
-
-
-def minors_as_adults(words: str) -> str:
-    """`words` (normalised) with every minor rewritten as an adult: "a 10 year old girl
-    at her birthday party" becomes "a adult adult at her birthday party"."""
-    return " ".join(YOUNG.sub("adult", words).split())
