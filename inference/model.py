@@ -188,12 +188,21 @@ class WorldModel:
             sprites=sprites_for(state),
         )
 
+    def frame_view(self, state: WorldState) -> View:
+        """What the camera sees of `state` now: all a frame needs, and nothing that later
+        ticks change, so views kept from a simulation can be drawn afterwards."""
+        return self.view(state, camera_pose(state, self.cache))
+
     @torch.inference_mode()
     def render(self, states: Sequence[WorldState]) -> list[torch.Tensor]:
         """Frames of the states as they are, without advancing them."""
-        views = [self.view(s, camera_pose(s, self.cache)) for s in states]
-        frames = self._to_cpu(self.renderer.render(views))
-        return [frames[b] for b in range(len(states))]
+        return self.render_views([self.frame_view(s) for s in states])
+
+    @torch.inference_mode()
+    def render_views(self, views: Sequence[View]) -> list[torch.Tensor]:
+        """Frames of views (from `frame_view`, of any model of this world), in one batch."""
+        frames = self._to_cpu(self.renderer.render(list(views)))
+        return [frames[b] for b in range(len(views))]
 
     @torch.inference_mode()
     def step(

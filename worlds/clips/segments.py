@@ -3,7 +3,6 @@ advances every segment, each into its own H.264 encoder."""
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from fractions import Fraction
@@ -20,10 +19,8 @@ from worlds.clips.encoding import (
     WriterThread,
 )
 from worlds.clips.render_result import RenderResult, note_lightning
-from worlds.clips.replay import KEYFRAME_TICKS, apply_event, replay
+from worlds.clips.replay import KEYFRAME_TICKS, replay
 from worlds.clips.script import FPS, Timeline
-
-logger = logging.getLogger(__name__)
 
 
 def default_segments(device: str) -> int:
@@ -78,19 +75,19 @@ def render_segmented(
     scout: Any,
     frame_hook: Callable[[int, Any, Any], None] | None,
 ) -> RenderResult:
-    """The clip in `segments` stretches rendered side by side, for a GPU.
+    """The clip in `segments` stretches drawn side by side, for a GPU.
 
     1. A scout pass simulates the whole timeline without drawing it (`render=False`; the
-       dynamics are the same at any resolution) and snapshots where each segment starts.
-    2. Each segment's state is restored on the full model; one batched `model.step` per
-       tick advances all segments (commands are applied per segment, before the step, as
-       in live play). Restoring a snapshot and replaying the same inputs gives the same
-       frames and sound (the engine's contract), so the frames equal a sequential replay.
+       dynamics are the same at any resolution): every tick's view (`frame_view`, what the
+       camera sees, fixed once taken), its sound and lightning, and the keyframes. The
+       commands apply as in live play, so this is the replay; only pictures remain.
+    2. The full model draws those views: one batch per step holds the next frame of every
+       segment (`render_views`), so a GPU draws many frames for about the price of one, and
+       nothing in the loop waits on the world's Python.
     3. Each segment goes to its own H.264 encoder (no B-frames); the raw streams are
-       concatenated and muxed with the AAC track. The scout's pass already gives the whole
-       sound, so that track is encoded in one pass (no seams, the tick clock kept) while
-       the frames render, as is the preview; the render's own sound is checked against
-       it. Only the copy into one MP4 waits for the last frame."""
+       concatenated and muxed with the AAC track, which was encoded from the scout's sound
+       in one pass (no seams, the tick clock kept) while the frames were drawn, as was the
+       preview. Only the copy into one MP4 waits for the last frame."""
     import simplejpeg
 
     total = timeline.frames
@@ -101,32 +98,33 @@ def render_segmented(
     length = -(-total // segments)
     bounds = [(b, min(total, b + length)) for b in range(0, total, length)]
 
+    # 1. Simulate: every tick's view, sound and lightning, and the keyframes.
     scout = scout or model
-    scout_state = scout.restore(model.snapshot(start_state))
+    views: list[Any] = [None] * total
+    sound: list[Any] = [None] * total
     snapshots: dict[str, Any] = {}
-    sound: list[Any] = [None] * total  # the scout's audio chunk per tick
 
-    def keep_sound(k: int, out: Any) -> None:
-        sound[k] = out[1]
+    def keep(k: int, out: Any) -> None:
+        views[k], sound[k] = scout.frame_view(out.state), out.audio
+        note_lightning(result, k, out)
 
     replay(
         scout,
-        scout_state,
+        scout.restore(model.snapshot(start_state)),
         timeline,
-        on_step=keep_sound,
+        on_step=keep,
         keyframes=snapshots,
-        snapshot_at={b for b, _ in bounds},
         render=False,
     )
     result.scout_s = time.perf_counter() - started
     result.keyframes = {k: v for k, v in snapshots.items() if int(k) % KEYFRAME_TICKS == 0}
 
-    # The sound is known now: its AAC encodes while the frames render, as does the preview.
+    # 2. Draw: one batch per step holds the next frame of every segment, and each segment
+    # has its own encoder. The sound and the preview encode alongside.
     audio_path = workdir / "audio.mp4"
     audio = WriterThread(Mp4Writer(audio_path, 0, 0, video=False), "clip-audio")
     preview_frames = min(total, int(PREVIEW_SECONDS * FPS))
     preview = PreviewThread(preview_path, preview_frames)
-    states = [model.restore(snapshots[str(b)]) for b, _ in bounds]
     encoders = [
         SegmentEncoder(workdir / f"segment{i:03d}.h264", width, height, codec, crf, preset)
         for i in range(len(bounds))
@@ -137,35 +135,24 @@ def render_segmented(
     for chunk in sound:
         audio.put((None, chunk))
     audio.inbox.put(None)
-    chunks: list[Any] = [None] * total
-    sound_matches = True
     thumb_at = min(total - 1, total // 3)
     done = 0
     try:
         for j in range(length):
-            active = [i for i, (b, e) in enumerate(bounds) if b + j < e]
-            for i in active:
-                for event in timeline.commands.get(bounds[i][0] + j, ()):
-                    states[i], _ = apply_event(model, states[i], event)
-            stepped = time.perf_counter()
-            outs = model.step(
-                [states[i] for i in active], [timeline.input_at(bounds[i][0] + j) for i in active]
-            )
-            result.step_s += time.perf_counter() - stepped
-            for i, out in zip(active, outs, strict=True):
-                k = bounds[i][0] + j
-                states[i] = out[2]
-                frame = out[0].numpy()
-                chunks[k] = out[1]
-                sound_matches = sound_matches and np.array_equal(out[1], sound[k])
-                note_lightning(result, k, out)
+            active = [(i, b + j) for i, (b, e) in enumerate(bounds) if b + j < e]
+            drawing = time.perf_counter()
+            frames = model.render_views([views[k] for _, k in active])
+            result.step_s += time.perf_counter() - drawing
+            for (i, k), tensor in zip(active, frames, strict=True):
+                frame = tensor.numpy()
                 if frame_hook is not None:
-                    frame_hook(k, frame, out[1])
+                    frame_hook(k, frame, sound[k])
                 if k < preview_frames:
-                    preview.put((k, out[0]))
+                    preview.put((k, tensor))
                 if k == thumb_at:
                     result.thumbnail = simplejpeg.encode_jpeg(frame, quality=85, colorspace="RGB")
                 encoders[i].put(frame)
+                views[k] = None  # drawn: let it go
             done += len(active)
             if on_progress is not None:
                 on_progress(done, total, time.perf_counter() - started)
@@ -177,15 +164,8 @@ def render_segmented(
     for thread in threads:
         if thread.error is not None:
             raise thread.error
-    result.lightning.sort(key=lambda strike: strike["frame"])
 
     muxing = time.perf_counter()
-    if not sound_matches:  # never expected: the scout and the render step the same world
-        logger.warning("The scout's sound differs from the render's; encoding it again.")
-        again = Mp4Writer(audio_path, 0, 0, video=False)
-        for chunk in chunks:
-            again.add(None, chunk)
-        again.close()
     joined = workdir / "video.h264"
     with open(joined, "wb") as out_file:
         for encoder in encoders:

@@ -174,32 +174,3 @@ def test_segments_rendered_side_by_side_give_the_same_frames_and_stay_in_sync(tm
     assert np.array_equal(heard_in_segments["audio"], heard_once["audio"])
     with av.open(str(result.preview_path)) as preview:
         assert sum(1 for _ in preview.decode(video=0)) == 60
-
-
-class DeafScout:
-    """A scout that steps the world right but hears silence."""
-
-    def __init__(self, model):
-        self.model = model
-
-    def __getattr__(self, name):
-        return getattr(self.model, name)
-
-    def step(self, states, inputs, render=True):
-        outs = self.model.step(states, inputs, render=render)
-        for out in outs:
-            out.audio = np.zeros_like(out.audio)
-        return outs
-
-
-def test_segments_keep_the_rendered_sound_when_the_scout_heard_otherwise(tmp_path):
-    from worlds.engine import world_model
-
-    model, start = model_and_start()
-    timeline = compile_script(STORM_SCRIPT)
-    scout = DeafScout(world_model("64x36", purpose="clips-scout"))
-    result = render_clip(model, start, timeline, tmp_path, segments=4, scout=scout)
-    heard = decode_mp4(result.video_path)["audio"]
-    assert np.abs(heard).max() > 0.1  # the storm (full scale 1.0), not the scout's silence
-    offsets = av_offsets(result.video_path, result.lightning)
-    assert offsets and abs(offsets[0]["offset_ms"]) <= 1000 / FPS
