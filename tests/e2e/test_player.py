@@ -97,6 +97,17 @@ def test_command_result_shows_in_the_log(playing: Page) -> None:
     expect(box).to_have_value("")
 
 
+def test_a_blocked_command_says_which_part_and_category(playing: Page) -> None:
+    playing.evaluate("tidepoolPlayer.setMode('direct')")
+    box = playing.locator("#command-input")
+    box.fill("a man slits his wrists in the bath, show the blood")
+    box.press("Enter")
+    entry = playing.locator("#command-log .cmd").filter(has_text="wrists").last
+    expect(entry).to_have_attribute("data-status", "blocked", timeout=30_000)
+    expect(entry.locator(".cmd-label")).to_have_text("Blocked · self harm")
+    expect(entry).to_contain_text("“slits his wrists” (self-harm)")
+
+
 def test_screenshot(playing: Page, artifacts: Path) -> None:
     playing.evaluate("tidepoolPlayer.setMode('wander')")
     playing.wait_for_function("tidepoolPlayer.fps > 0")

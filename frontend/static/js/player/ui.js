@@ -45,9 +45,13 @@ const STATUS = {
   snapshot: { icon: "◆", label: "Snapshot saved" },
 };
 
+/** The blocked categories, worst first: the server sends {category: score}. */
 function categoryText(result) {
   const raw = result.category ?? result.categories ?? result.verdict?.categories ?? result.moderation?.categories;
-  const list = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  let list = [];
+  if (Array.isArray(raw)) list = raw;
+  else if (raw && typeof raw === "object") list = Object.keys(raw).sort((a, b) => raw[b] - raw[a]);
+  else if (raw) list = [raw];
   return list.map((c) => String(c).replace(/[_-]+/g, " ")).join(", ");
 }
 
