@@ -197,6 +197,14 @@ LIGHTING_WORDS: dict[str, str] = {
     "neon lit": "neon",
     "natural light": "natural",
     "natural lighting": "natural",
+    # film-set talk: "kill the lights" is a lighting cue, not violence
+    "kill the lights": "dim",
+    "lights off": "dim",
+    "lights out": "dim",
+    "turn off the lights": "dim",
+    "lights on": "bright",
+    "turn on the lights": "bright",
+    "turn the lights on": "bright",
 }
 LIGHTING_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
     "bright": ("bright light",),

@@ -59,6 +59,8 @@ COMMANDS = [
     ("painterly", SetScene(style="painterly")),
     ("brighter", SetScene(lighting="bright")),
     ("make it darker", SetScene(lighting="dim")),
+    ("kill the lights", SetScene(lighting="dim")),
+    ("turn on the lights", SetScene(lighting="bright")),
     # spawning
     ("a big red dog", spawn("dog", colour="red", size="big")),
     ("three birds", spawn("bird", count=3)),
