@@ -48,3 +48,22 @@ def test_an_unwritable_cache_only_costs_the_encoding(settings, tmp_path):
     settings.VAR_DIR = tmp_path
     encoder = CountingEncoder()
     assert exemplar_vectors(encoder, ["a knight"]).shape == (1, 4)
+
+
+def test_the_nearest_exemplars_vote_by_similarity():
+    from moderation.checks.embeddings import ExemplarIndex, _vote
+
+    idx = ExemplarIndex(
+        encoder=None,
+        categories=["hate", "self-harm"],
+        harmful=torch.zeros(3, 4),
+        harmful_category=torch.tensor([0, 1, 1]),
+        benign=torch.zeros(3, 4),
+        probe=None,
+    )
+    # similarities to hate, self-harm, self-harm, then three benign exemplars
+    votes = _vote(idx, torch.tensor([0.1, 0.9, 0.8, 0.7, 0.2, -0.5]))
+    assert set(votes) == {"self-harm", "benign", "hate"}  # the five nearest, not the sixth
+    assert abs(votes["self-harm"] - 1.7 / 2.7) < 1e-6
+    assert abs(votes["benign"] - 0.9 / 2.7) < 1e-6
+    assert abs(sum(votes.values()) - 1.0) < 1e-6
