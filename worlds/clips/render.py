@@ -33,9 +33,9 @@ def render_clip(
     """Replay `timeline` from `start_state` and write clip.mp4, preview.mp4 and the
     thumbnail into `workdir`. `on_progress(done, total, elapsed_s)` after each frame.
 
-    segments > 1 (for GPUs): a cheap pass on `scout` (a tiny-resolution model) finds
-    the state at the start of each segment, then all segments step together in one
-    batched call per tick, each into its own H.264 encoder; see render_segmented."""
+    segments > 1 (for GPUs): a pass on `scout` (a tiny-resolution model) simulates every
+    tick and keeps what the camera sees, then the full model draws the next frame of every
+    segment in one batch, each segment into its own H.264 encoder; see render_segmented."""
     if segments > 1 and timeline.frames >= 2 * segments:
         return render_segmented(
             model, start_state, timeline, Path(workdir), on_progress=on_progress, codec=codec,

@@ -1,5 +1,6 @@
-"""A clip rendered in side-by-side segments, for a GPU: one batched model step per tick
-advances every segment, each into its own H.264 encoder."""
+"""A clip rendered in side-by-side segments, for a GPU: a scout pass simulates every tick,
+then one batched draw per step renders the next frame of every segment, each into its own
+H.264 encoder."""
 
 from __future__ import annotations
 

@@ -80,7 +80,7 @@ def _render(clip, token: str) -> str:  # noqa: ANN001
     model = world_model(clip.resolution, purpose="clips", device=device)
     segments = getattr(settings, "CLIP_SEGMENTS", None) or default_segments(str(model.device))
     scout = None
-    if segments > 1:  # a tiny model finds where each segment starts (see segments.py)
+    if segments > 1:  # a tiny model simulates every tick; the full one only draws (segments.py)
         replay_resolution = getattr(settings, "CLIP_REPLAY_RESOLUTION", "64x36")
         scout = world_model(replay_resolution, purpose="clips-scout", device="cpu")
     last = [0.0]
