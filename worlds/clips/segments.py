@@ -18,6 +18,7 @@ from worlds.clips.encoding import (
     Mp4Writer,
     SegmentEncoder,
     WriterThread,
+    segment_threads,
 )
 from worlds.clips.render_result import RenderResult, note_lightning
 from worlds.clips.replay import KEYFRAME_TICKS, replay
@@ -126,12 +127,15 @@ def render_segmented(
     audio = WriterThread(Mp4Writer(audio_path, 0, 0, video=False), "clip-audio")
     preview_frames = min(total, int(PREVIEW_SECONDS * FPS))
     preview = PreviewThread(preview_path, preview_frames)
+    x264_threads = segment_threads(len(bounds))
     encoders = [
-        SegmentEncoder(workdir / f"segment{i:03d}.h264", width, height, codec, crf, preset)
+        SegmentEncoder(
+            workdir / f"segment{i:03d}.h264", width, height, codec, crf, preset, x264_threads
+        )
         for i in range(len(bounds))
     ]
-    threads = [*encoders, audio, preview]
-    for thread in threads:
+    workers = [*encoders, audio, preview]
+    for thread in workers:
         thread.start()
     for chunk in sound:
         audio.put((None, chunk))
@@ -160,9 +164,9 @@ def render_segmented(
     finally:
         for thread in (*encoders, preview):
             thread.inbox.put(None)
-        for thread in threads:
+        for thread in workers:
             thread.join()
-    for thread in threads:
+    for thread in workers:
         if thread.error is not None:
             raise thread.error
 
@@ -177,7 +181,7 @@ def render_segmented(
     if frames != total:
         raise RuntimeError(f"The joined video has {frames} frames; the clip has {total}.")
     result.mux_s = time.perf_counter() - muxing
-    result.encode_s = max(thread.busy_s for thread in threads) + result.mux_s
+    result.encode_s = max(thread.busy_s for thread in workers) + result.mux_s
     result.wall_s = time.perf_counter() - started
     result.size_bytes = video_path.stat().st_size
     return result
