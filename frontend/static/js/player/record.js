@@ -59,8 +59,8 @@ export function attachRecorder(player) {
         setRecording(false);
         if (record) record.disabled = false;
         if (message.status === "saved") {
-          player.toasts.show(`Your ${Math.round(message.seconds)} s clip is rendering. Open it: ${message.clip_url}`,
-            { kind: "ok", title: "Clip saved", timeout: 10000 });
+          player.toasts.show(`Your ${Math.round(message.seconds)} s clip is rendering.`,
+            { kind: "ok", title: "Clip saved", timeout: 15000, link: { href: message.clip_url, text: "Open the clip →" } });
           player.lastClipUrl = message.clip_url;
         } else {
           player.toasts.show(message.message || "The clip could not be made.", { kind: "error", title: "Not recorded" });

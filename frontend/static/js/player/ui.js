@@ -21,10 +21,13 @@ export class Toasts {
     this.root = root;
   }
 
-  show(message, { kind = "info", timeout = 5000, title = "" } = {}) {
+  /** link: {href, text}, shown after the message, opening in a new tab so play goes on. */
+  show(message, { kind = "info", timeout = 5000, title = "", link = null } = {}) {
     const toast = el("div", { class: `toast toast-${kind}`, role: kind === "error" ? "alert" : "status" },
       title ? el("strong", { text: title }) : null,
-      el("span", { text: message }),
+      el("span", { text: message },
+        link ? " " : null,
+        link ? el("a", { href: link.href, target: "_blank", rel: "noopener", text: link.text }) : null),
       el("button", { class: "toast-close", type: "button", "aria-label": "Dismiss", text: "×",
         onclick: () => toast.remove() }));
     this.root.append(toast);

@@ -1,0 +1,50 @@
+"""Recording a clip in a real browser: Record, direct, Stop, then follow the toast's link
+to the clip page and watch it render."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.test_sharing import log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def test_a_recorded_session_becomes_a_clip_that_renders(
+    browser: Browser, tidepool_server, artifacts: Path
+) -> None:
+    page = browser.new_context(viewport={"width": 1280, "height": 860}).new_page()
+    page.set_default_timeout(60_000)
+    log_in(page, tidepool_server.url, "e2e-creator", "e2e-pass-12345")
+    page.goto(tidepool_server.world_url())
+    page.click("[data-action=play]")
+    page.wait_for_function("window.tidepoolPlayer && window.tidepoolPlayer.framesDrawn > 3")
+
+    record = page.locator("#record-button")
+    record.click()
+    expect(record).to_have_attribute("aria-pressed", "true")
+    page.evaluate("tidepoolPlayer.setMode('direct')")
+    page.fill("#command-input", "make it snow")
+    page.press("#command-input", "Enter")
+    expect(page.locator("#command-log .cmd").filter(has_text="snow").last).to_have_attribute(
+        "data-status", "applied"
+    )
+    time.sleep(2)
+    record.click()
+
+    link = page.locator(".toast").filter(has_text="Clip saved").get_by_role("link")
+    expect(link).to_have_text("Open the clip →")
+    href = link.get_attribute("href")
+    assert href and re.fullmatch(r"/c/\w+/", href), href
+    expect(record).to_have_attribute("aria-pressed", "false")
+
+    page.goto(tidepool_server.url + href)
+    expect(page.locator("h1")).to_contain_text("Lighthouse at dusk")
+    expect(page.locator("[data-clip-video]")).to_be_visible(timeout=180_000)
+    expect(page.locator("[data-action=download]")).to_be_visible()
+    page.screenshot(path=str(artifacts / "clip-recorded.png"), full_page=True)
