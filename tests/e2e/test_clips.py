@@ -3,6 +3,7 @@ to the clip page and watch it render."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -48,3 +49,20 @@ def test_a_recorded_session_becomes_a_clip_that_renders(
     expect(page.locator("[data-clip-video]")).to_be_visible(timeout=180_000)
     expect(page.locator("[data-action=download]")).to_be_visible()
     page.screenshot(path=str(artifacts / "clip-recorded.png"), full_page=True)
+
+    # Its timeline opens in the editor with the recorded length, and saves as recorded.
+    page.click("a:has-text('Edit timeline')")
+    duration = page.locator("#clip-duration")
+    expect(duration).to_have_value(re.compile(r"^\d+(\.\d{1,2})?$"))
+    expect(page.locator(".clip-event")).to_have_count(1)
+    recorded = json.loads(page.locator("[data-json]").text_content() or "{}")["duration_s"]
+    page.click("button[data-preset]:has-text('aerial')")
+    expect(page.locator(".clip-event")).to_have_count(2)
+    page.click("[data-save]")
+    page.wait_for_url(tidepool_server.url + href)
+    expect(page.locator(".clip-events")).to_contain_text("camera")
+    expect(page.locator(".clip-events")).to_contain_text("make it snow")
+    expect(page.locator("[data-clip-video]")).to_be_visible(timeout=180_000)
+    page.click("a:has-text('Edit timeline')")
+    saved = json.loads(page.locator("[data-json]").text_content() or "{}")["duration_s"]
+    assert saved == recorded

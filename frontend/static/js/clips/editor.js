@@ -12,7 +12,10 @@ const field = (name) => form.querySelector(`[data-field="${name}"]`);
 let script = structuredClone(config.script);
 script.events = script.events || [];
 field("title").value = config.title || "";
-field("duration").value = script.duration_s;
+// A recorded clip lasts a whole number of frames (12.1333… s): show it to the hundredth,
+// and keep the exact length unless the field is edited.
+const shownDuration = (seconds) => String(Math.round(seconds * 100) / 100);
+field("duration").value = shownDuration(script.duration_s);
 field("duration").max = MAX_DURATION;
 if (config.startSnapshot) field("start").value = config.startSnapshot;
 
@@ -99,7 +102,9 @@ function showErrors(messages) {
 
 form.addEventListener("submit", async (e) => {
   e.preventDefault();
-  script.duration_s = parseFloat(field("duration").value) || 0;
+  if (field("duration").value !== shownDuration(script.duration_s)) {
+    script.duration_s = parseFloat(field("duration").value) || 0;
+  }
   const problems = validate(script);
   showErrors(problems);
   if (problems.length) return;
