@@ -21,7 +21,8 @@ async function poll() {
       const set = (sel, text) => { const n = root.querySelector(sel); if (n) n.textContent = text; };
       set("[data-clip-progress]", Math.round(status.progress));
       set("[data-clip-state]", status.status === "rendering" ? "Rendering" : "Waiting to render");
-      set("[data-clip-eta]", formatEta(status.eta_s));
+      const starting = status.status === "rendering" && status.eta_s == null;
+      set("[data-clip-eta]", starting ? "Starting the renderer…" : formatEta(status.eta_s));
       const bar = root.querySelector("[data-clip-bar]");
       if (bar) bar.style.width = `${status.progress}%`;
     }
