@@ -133,3 +133,26 @@ def test_spectator_watches_the_same_session(playing: Page, browser) -> None:
         expect(viewer.locator("#player")).to_have_attribute("data-state", "playing")
     finally:
         context.close()
+
+
+def test_the_player_fits_a_phone_screen_without_sideways_scrolling(
+    browser, tidepool_server, artifacts: Path
+) -> None:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    try:
+        phone = context.new_page()
+        phone.goto(tidepool_server.world_url())
+        phone.click("[data-action=play]")
+        phone.wait_for_function(
+            "window.tidepoolPlayer && window.tidepoolPlayer.framesDrawn > 0", timeout=60_000
+        )
+        widths = phone.evaluate(
+            "({page: document.documentElement.scrollWidth, screen: window.innerWidth})"
+        )
+        phone.screenshot(path=str(artifacts / "player-phone.png"), full_page=True)
+        assert widths["page"] <= widths["screen"], widths
+        expect(phone.locator("#hints")).to_be_hidden()
+    finally:
+        context.close()
