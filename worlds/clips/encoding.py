@@ -72,8 +72,8 @@ def add_h264_stream(
 
 def video_frame(frame: np.ndarray, index: int) -> Any:
     """Frame `index` of the video from an RGB array, which it reads in place: the array
-    must not change until the frame is encoded. (Copying a 720p frame cost 2 ms, holding
-    the GIL that a GPU render's 16 encoder threads share.)"""
+    must not change until the frame is encoded. (Copying a 720p frame cost 2 ms, mostly
+    under the GIL that a GPU render's 16 encoder threads share.)"""
     import av
 
     if frame.flags.c_contiguous:
@@ -207,7 +207,8 @@ class EncoderThread(_EncodingThread):
 def segment_threads(segments: int) -> int:
     """libx264 threads for each of `segments` encoders running at once: the segments
     already keep the cores busy, and frame threads on top of them cost CPU (16 segments of
-    720p on 2 cores: 21.9 CPU-ms a frame with libx264's own choice, 18.3 with one)."""
+    720p on 2 cores, three runs each: 20.6-22.7 CPU-ms a frame with libx264's own choice,
+    19.9-20.1 with one thread)."""
     return max(1, (os.cpu_count() or 1) // segments)
 
 
