@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 pytest.importorskip(
     "playwright.sync_api", reason="browser tests need the playwright Python package"
 )
-from playwright.sync_api import Page, expect  # noqa: E402
+from playwright.sync_api import CDPSession, Page, expect  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -135,24 +136,116 @@ def test_spectator_watches_the_same_session(playing: Page, browser) -> None:
         context.close()
 
 
-def test_the_player_fits_a_phone_screen_without_sideways_scrolling(
-    browser, tidepool_server, artifacts: Path
-) -> None:
+@pytest.fixture
+def phone(browser, tidepool_server) -> Iterator[Page]:
+    """The player on a phone-sized touch screen, drawing frames."""
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
     )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.js_errors = errors  # type: ignore[attr-defined]
     try:
-        phone = context.new_page()
-        phone.goto(tidepool_server.world_url())
-        phone.click("[data-action=play]")
-        phone.wait_for_function(
-            "window.tidepoolPlayer && window.tidepoolPlayer.framesDrawn > 0", timeout=60_000
+        page.goto(tidepool_server.world_url())
+        page.click("[data-action=play]")
+        page.wait_for_function(
+            "window.tidepoolPlayer && window.tidepoolPlayer.framesDrawn > 2", timeout=60_000
         )
-        widths = phone.evaluate(
-            "({page: document.documentElement.scrollWidth, screen: window.innerWidth})"
-        )
-        phone.screenshot(path=str(artifacts / "player-phone.png"), full_page=True)
-        assert widths["page"] <= widths["screen"], widths
-        expect(phone.locator("#hints")).to_be_hidden()
+        yield page
     finally:
         context.close()
+
+
+def test_the_player_fits_a_phone_screen_without_sideways_scrolling(
+    phone: Page, artifacts: Path
+) -> None:
+    widths = phone.evaluate(
+        "({page: document.documentElement.scrollWidth, screen: window.innerWidth})"
+    )
+    phone.screenshot(path=str(artifacts / "player-phone.png"), full_page=True)
+    assert widths["page"] <= widths["screen"], widths
+    expect(phone.locator("#hints")).to_be_hidden()
+
+
+def touch(cdp: CDPSession, kind: str, points: list[tuple[float, float]]) -> None:
+    """A real touch event through the browser's input pipeline (it also makes pointer events)."""
+    touch_points = [{"x": x, "y": y, "id": i} for i, (x, y) in enumerate(points)]
+    cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": touch_points})
+
+
+LAST_INPUT = "tidepoolPlayer.lastInputSent"
+
+
+def test_on_a_phone_the_left_thumb_walks(phone: Page, artifacts: Path) -> None:
+    expect(phone.locator(".touch-hint")).to_be_visible()
+    box = phone.locator("#player-canvas").bounding_box()
+    assert box is not None
+    cdp = phone.context.new_cdp_session(phone)
+    before = canvas_pixels(phone)
+    ticks_before = phone.evaluate("tidepoolPlayer.lastTick")
+
+    thumb = (box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.7)
+    touch(cdp, "touchStart", [thumb])
+    touch(cdp, "touchMove", [(thumb[0], thumb[1] - 40)])  # push up: walk forward
+    phone.wait_for_function(f"{LAST_INPUT}.axes[1] > 0.5", timeout=5_000)
+    expect(phone.locator(".touch-stick")).to_be_visible()
+    expect(phone.locator(".touch-hint")).to_be_hidden()
+    walking = phone.evaluate(LAST_INPUT)
+    assert walking["axes"][0] == 0
+    assert walking["axes"][1] == pytest.approx(40 / 56, abs=0.02)  # 40 px of a 56 px reach
+    time.sleep(1.0)
+    held_seq = phone.evaluate("tidepoolPlayer.lastSeqSent")
+    phone.screenshot(path=str(artifacts / "player-phone-walking.png"))
+
+    touch(cdp, "touchEnd", [])
+    phone.wait_for_function(f"{LAST_INPUT}.axes.every((axis) => axis === 0)", timeout=5_000)
+    expect(phone.locator(".touch-stick")).to_be_hidden()
+    phone.wait_for_function(
+        f"tidepoolPlayer.lastTick > {ticks_before} && tidepoolPlayer.lastSeqAcked >= {held_seq}",
+        timeout=30_000,
+    )
+    assert canvas_pixels(phone) != before, "the picture did not change while walking"
+    assert not phone.js_errors, phone.js_errors  # type: ignore[attr-defined]
+
+
+def test_on_a_phone_a_drag_on_the_right_looks_around(phone: Page) -> None:
+    phone.evaluate(
+        "() => { window.lookSent = []; const send = WebSocket.prototype.send;"
+        " WebSocket.prototype.send = function (data) {"
+        "   if (typeof data === 'string' && data.includes('\"look\"'))"
+        "     window.lookSent.push(JSON.parse(data).look);"
+        "   return send.call(this, data); }; }"
+    )
+    box = phone.locator("#player-canvas").bounding_box()
+    assert box is not None
+    cdp = phone.context.new_cdp_session(phone)
+    start = (box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.5)
+    touch(cdp, "touchStart", [start])
+    for step in range(1, 6):
+        touch(cdp, "touchMove", [(start[0] - 8 * step, start[1])])
+        time.sleep(0.03)
+    touch(cdp, "touchEnd", [])
+    phone.wait_for_function("window.lookSent.some(([x]) => x < 0)", timeout=5_000)
+    turned = phone.evaluate("window.lookSent.reduce((sum, [x]) => sum + x, 0)")
+    assert turned == pytest.approx(-40 * 0.25, abs=0.01)  # 40 px left at 0.25 degrees a pixel
+    expect(phone.locator(".touch-stick")).to_be_hidden()  # the right side is not the stick
+
+
+def test_on_a_phone_the_jump_button_holds_space(phone: Page) -> None:
+    jump = phone.get_by_role("button", name="Jump")
+    expect(jump).to_be_visible()
+    box = jump.bounding_box()
+    assert box is not None
+    cdp = phone.context.new_cdp_session(phone)
+    touch(cdp, "touchStart", [(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)])
+    phone.wait_for_function(f"{LAST_INPUT}.keys.includes('space')", timeout=5_000)
+    expect(jump).to_have_class(re.compile("is-pressed"))
+    touch(cdp, "touchEnd", [])
+    phone.wait_for_function(f"!{LAST_INPUT}.keys.includes('space')", timeout=5_000)
+
+
+def test_in_direct_mode_the_touch_controls_step_aside(phone: Page) -> None:
+    phone.get_by_role("tab", name="Direct").click()
+    expect(phone.get_by_role("button", name="Jump")).to_be_hidden()
+    expect(phone.locator(".touch-hint")).to_be_hidden()

@@ -1,4 +1,4 @@
-// Controls: keyboard, pointer-lock mouse look and gamepad, sent as `input` messages.
+// Controls: keyboard, pointer-lock mouse look, gamepad and touch (touch.js), sent as `input` messages.
 
 const KEY_CODES = {
   KeyW: "w", KeyA: "a", KeyS: "s", KeyD: "d",
@@ -37,12 +37,15 @@ export class InputController {
     this.seq = 0;
     this.keys = new Set(); // from the keyboard
     this.padKeys = new Set(); // from the gamepad buttons
+    this.touchKeys = new Set(); // from the on-screen Jump and Run buttons
+    this.touchAxes = [0, 0]; // from the on-screen thumb stick
     this.look = [0, 0];
     this.lookPending = false;
     this.dragging = false;
     this.axes = [0, 0];
     this.lastSentAt = 0;
     this.lastAckSent = null;
+    this.lastMessage = null;
     this.sentAt = new Map(); // seq -> performance.now() when sent
     this.latencies = [];
     this.inputLatencyMs = null;
@@ -70,11 +73,38 @@ export class InputController {
   }
 
   releaseAll() {
-    const had = this.keys.size || this.padKeys.size || this.axes[0] || this.axes[1];
+    const had = this.holding;
     this.keys.clear();
     this.padKeys.clear();
+    this.touchKeys.clear();
     this.axes = [0, 0];
+    this.touchAxes = [0, 0];
     if (had) this.flush();
+  }
+
+  /** The on-screen stick: [x right, y forward], each in [-1, 1]. */
+  setTouchAxes(axes) {
+    if (!this.enabled) return;
+    if (axes[0] === this.touchAxes[0] && axes[1] === this.touchAxes[1]) return;
+    this.touchAxes = [...axes];
+    this.flush();
+  }
+
+  /** An on-screen button held (true) or let go (false): "space" jumps, "shift" runs. */
+  setTouchKey(name, down) {
+    if (!this.enabled && down) return;
+    if (down === this.touchKeys.has(name)) return;
+    if (down) this.touchKeys.add(name);
+    else this.touchKeys.delete(name);
+    this.flush();
+  }
+
+  /** Turn by a touch drag, in degrees (positive y looks up). */
+  addLook(dx, dy) {
+    if (!this.enabled) return;
+    this.look[0] += dx;
+    this.look[1] += dy;
+    this.lookPending = true;
   }
 
   lock() {
@@ -174,7 +204,14 @@ export class InputController {
   }
 
   get holding() {
-    return this.keys.size > 0 || this.padKeys.size > 0 || this.axes[0] !== 0 || this.axes[1] !== 0;
+    const [x, y] = this.sentAxes;
+    return this.keys.size > 0 || this.padKeys.size > 0 || this.touchKeys.size > 0 || x !== 0 || y !== 0;
+  }
+
+  /** The gamepad's and the on-screen stick's axes together, each kept in [-1, 1]. */
+  get sentAxes() {
+    const clamp = (v) => Math.max(-1, Math.min(1, Math.round(v * 100) / 100));
+    return [clamp(this.axes[0] + this.touchAxes[0]), clamp(this.axes[1] + this.touchAxes[1])];
   }
 
   _tick() {
@@ -193,15 +230,16 @@ export class InputController {
   /** Send the current state now. */
   flush() {
     if (!this.streaming) return;
-    const keys = [...new Set([...this.keys, ...this.padKeys])];
+    const keys = [...new Set([...this.keys, ...this.padKeys, ...this.touchKeys])];
     const look = [Math.round(this.look[0] * 1000) / 1000, Math.round(this.look[1] * 1000) / 1000];
     const ack = this.getAck();
     const seq = this.seq + 1;
-    const message = { type: "input", seq, keys, look, axes: [...this.axes] };
+    const message = { type: "input", seq, keys, look, axes: this.sentAxes };
     if (ack !== null && ack !== undefined) message.ack = ack;
     this.lastAckSent = ack;
     if (!this.send(message)) return; // not connected: keep the look delta for later
     this.seq = seq;
+    this.lastMessage = message;
     this.look = [0, 0];
     this.lookPending = false;
     const now = performance.now();

@@ -4,6 +4,7 @@ import { attachRecorder } from "./record.js";
 import { AudioPlayer } from "./audio.js";
 import { Connection } from "./connection.js";
 import { InputController } from "./input.js";
+import { TouchControls } from "./touch.js";
 import { AUDIO, MAX_COMMAND_CHARS, MAX_LABEL_CHARS, VIDEO, absoluteWsUrl } from "./protocol.js";
 import { CommandLog, Toasts, copyText } from "./ui.js";
 import { FrameRenderer } from "./video.js";
@@ -68,6 +69,11 @@ class Player {
       getAck: () => this.renderer.lastTick,
       onLockChange: (locked) => this.root.classList.toggle("is-locked", locked),
     });
+    if (this.input && navigator.maxTouchPoints > 0) {
+      this.touch = new TouchControls({ stage: this.dom.stage, input: this.input });
+      this.root.classList.add("has-touch");
+    }
+    this._labelSound(false);
 
     this._bindUi();
     this._setState("loading");
@@ -95,6 +101,7 @@ class Player {
     const live = this.state === "playing" && !this.readOnly;
     this.input.setStreaming(live);
     this.input.setEnabled(live && this.mode === "wander" && !this.dom.dialog.open);
+    if (this.touch && !this.input.enabled) this.touch.releaseAll();
   }
 
   /** The server treats this page as a spectator (e.g. the session is played in another tab). */
@@ -330,12 +337,17 @@ class Player {
     return ok;
   }
 
+  _labelSound(on) {
+    const press = window.matchMedia("(pointer: coarse)").matches ? "tap" : "click";
+    this.dom.sound.querySelector(".sound-label").textContent = on ? "Sound on" : `Sound off · ${press} to unmute`;
+  }
+
   async toggleSound() {
     try {
       const on = await this.audio.toggle();
       this.root.dataset.sound = on ? "on" : "off";
       this.dom.sound.setAttribute("aria-pressed", String(on));
-      this.dom.sound.querySelector(".sound-label").textContent = on ? "Sound on" : "Sound off · click to unmute";
+      this._labelSound(on);
     } catch (err) {
       this.toasts.show(String(err.message || err), { kind: "error", title: "No sound" });
     }
@@ -461,6 +473,7 @@ class Player {
       get lastTick() { return player.renderer.lastTick; },
       get lastSeqAcked() { return player.renderer.lastSeq; },
       get lastSeqSent() { return player.input ? player.input.seq : 0; },
+      get lastInputSent() { return player.input ? player.input.lastMessage : null; },
       get state() { return player.state; },
       get mode() { return player.mode; },
       get role() { return player.role; },
