@@ -35,7 +35,11 @@ def test_a_recorded_session_becomes_a_clip_that_renders(
     expect(page.locator("#command-log .cmd").filter(has_text="snow").last).to_have_attribute(
         "data-status", "applied"
     )
-    time.sleep(2)
+    page.evaluate("tidepoolPlayer.setMode('wander')")
+    page.keyboard.down("w")
+    time.sleep(1.5)
+    page.keyboard.up("w")
+    time.sleep(0.5)
     record.click()
 
     link = page.locator(".toast").filter(has_text="Clip saved").get_by_role("link")
@@ -48,21 +52,35 @@ def test_a_recorded_session_becomes_a_clip_that_renders(
     expect(page.locator("h1")).to_contain_text("Lighthouse at dusk")
     expect(page.locator("[data-clip-video]")).to_be_visible(timeout=180_000)
     expect(page.locator("[data-action=download]")).to_be_visible()
+    expect(page.locator(".clip-events")).to_contain_text("walk forward for")
     page.screenshot(path=str(artifacts / "clip-recorded.png"), full_page=True)
 
     # Its timeline opens in the editor with the recorded length, and saves as recorded.
     page.click("a:has-text('Edit timeline')")
     duration = page.locator("#clip-duration")
     expect(duration).to_have_value(re.compile(r"^\d+(\.\d{1,2})?$"))
-    expect(page.locator(".clip-event")).to_have_count(1)
+    expect(page.locator(".clip-event")).to_have_count(2)
+    expect(page.locator(".clip-event-input .clip-recorded")).to_have_text("walk forward")
     recorded = json.loads(page.locator("[data-json]").text_content() or "{}")["duration_s"]
     page.click("button[data-preset]:has-text('aerial')")
-    expect(page.locator(".clip-event")).to_have_count(2)
+    expect(page.locator(".clip-event")).to_have_count(3)
     page.click("[data-save]")
     page.wait_for_url(tidepool_server.url + href)
     expect(page.locator(".clip-events")).to_contain_text("camera")
     expect(page.locator(".clip-events")).to_contain_text("make it snow")
+    expect(page.locator(".clip-events")).to_contain_text("walk forward for")
     expect(page.locator("[data-clip-video]")).to_be_visible(timeout=180_000)
     page.click("a:has-text('Edit timeline')")
     saved = json.loads(page.locator("[data-json]").text_content() or "{}")["duration_s"]
     assert saved == recorded
+
+    # Typing keys into a recorded wander replaces its exact movement with those keys.
+    page.fill(".clip-event-input .clip-keys", "s shift")
+    page.press(".clip-event-input .clip-keys", "Tab")
+    event = next(
+        e
+        for e in json.loads(page.locator("[data-json]").text_content() or "{}")["events"]
+        if e["type"] == "input"
+    )
+    assert event["keys"] == ["s", "shift"] and "move" not in event
+    expect(page.locator(".clip-event-input .clip-recorded")).to_have_count(0)

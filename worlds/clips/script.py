@@ -150,6 +150,33 @@ def _clean_event(index: int, raw: Any, duration: float, errors: list[str]) -> di
     return event
 
 
+def input_motion(event: dict[str, Any]) -> tuple[float, float, bool, bool]:
+    """(x right, y forward, jump, run) of an input event, in either of its forms."""
+    from inference.spec import PlayerInput
+
+    if "move" in event:
+        x, y = event["move"]
+        return float(x), float(y), bool(event.get("jump")), bool(event.get("run"))
+    held = PlayerInput.from_keys(event.get("keys", []))
+    return held.move_x, held.move_y, held.jump, held.run
+
+
+def describe_input(event: dict[str, Any]) -> str:
+    """What an input event does, in words: "run forward and left, turn right"."""
+    x, y, jump, run = input_motion(event)
+    look_x, look_y = event.get("look") or (0.0, 0.0)
+    ways = [word for value, word in ((y, "forward"), (-y, "back"), (-x, "left"), (x, "right"))
+            if value > 0.25]  # fmt: skip
+    parts = [f"{'run' if run else 'walk'} {' and '.join(ways)}"] if ways else []
+    if jump:
+        parts.append("jump")
+    if abs(look_x) >= 0.05:
+        parts.append("turn right" if look_x > 0 else "turn left")
+    if abs(look_y) >= 0.05:
+        parts.append("look up" if look_y > 0 else "look down")
+    return ", ".join(parts) or "stand still"
+
+
 def validate_script(raw: Any) -> dict[str, Any]:
     """A clean copy of the script, or a ValidationError that lists every problem."""
     if not isinstance(raw, dict):

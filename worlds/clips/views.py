@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from worlds.clips import selectors, services
 from worlds.clips.models import Clip
-from worlds.clips.script import CAMERA_PRESETS, MAX_DURATION_S
+from worlds.clips.script import CAMERA_PRESETS, MAX_DURATION_S, describe_input
 from worlds.selectors import snapshot_list_visible, world_get_visible
 
 EMBED_SIZE = (640, 360)
@@ -151,9 +151,14 @@ def _share_context(request: HttpRequest, clip: Clip) -> dict[str, Any]:
 @require_GET
 def clip_detail(request: HttpRequest, slug: str) -> HttpResponse:
     clip = selectors.clip_get_visible(slug=slug, viewer=request.user)
+    events = [
+        {**event, "summary": describe_input(event)} if event["type"] == "input" else event
+        for event in clip.script.get("events", [])
+    ]
     context = {
         "clip": clip,
         "world": clip.world,
+        "events": events,
         "can_edit": selectors.clip_can_edit(clip=clip, viewer=request.user),
         "clip_width": clip_width(clip),
         "clip_height": clip_height(clip),

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.worlds.clips.conftest import STORM_SCRIPT
-from worlds.clips.script import compile_script, validate_script
+from worlds.clips.script import compile_script, describe_input, validate_script
 
 
 def errors_of(script) -> str:
@@ -97,3 +97,21 @@ def test_times_become_ticks_and_inputs_hold_for_their_duration():
     exact = timeline.input_at(45)
     assert (exact.move_x, exact.move_y, exact.jump) == (0.25, -0.5, True)
     assert timeline.input_at(33).move_y == 0.0
+
+
+@pytest.mark.parametrize(
+    ("event", "words"),
+    [
+        ({"keys": ["w"], "look": [0, 0]}, "walk forward"),
+        ({"keys": ["s", "a", "shift"], "look": [0, 0]}, "run back and left"),
+        ({"keys": ["space"], "look": [0.5, 0]}, "jump, turn right"),
+        (
+            {"move": [0.0, 0.9], "look": [-1.2, 0.4], "jump": False, "run": True},
+            "run forward, turn left, look up",
+        ),  # fmt: skip
+        ({"move": [0.1, 0.0], "look": [0.01, 0], "jump": False, "run": False}, "stand still"),
+        ({"keys": [], "look": [0, -0.3]}, "look down"),
+    ],
+)
+def test_an_input_event_is_described_in_words(event, words):
+    assert describe_input({"t": 0.0, "type": "input", "duration": 1.0, **event}) == words

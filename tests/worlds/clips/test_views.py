@@ -43,6 +43,22 @@ def test_the_clip_page_plays_the_video_and_offers_share_embed_and_download(ready
     assert 'name="t"' in html  # remix at this moment
 
 
+def test_the_clip_page_describes_recorded_wandering_in_words(world):
+    script = {
+        "version": 1,
+        "duration_s": 3.0,
+        "events": [
+            {"t": 0.0, "type": "command", "text": "make it rain"},
+            {"t": 0.5, "type": "input", "move": [0.0, 1.0], "look": [0.4, 0.0],
+             "jump": False, "run": False, "duration": 1.5},  # as recorded from live play
+        ],
+    }  # fmt: skip
+    clip = make_clip(world, script=script)
+    html = Client().get(f"/c/{clip.slug}/").content.decode()
+    assert "walk forward, turn right for 1.5 s" in html
+    assert "type + duration" not in html  # not the event's field names
+
+
 def test_the_clip_page_carries_open_graph_and_twitter_player_cards(ready_clip):
     html = Client().get(f"/c/{ready_clip.slug}/").content.decode()
     assert meta(html, "og:type") == "video.other"

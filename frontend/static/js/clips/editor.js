@@ -1,5 +1,5 @@
 // The timeline editor: a list of timed events you can add, remove and reorder.
-import { MAX_DURATION, move, newEvent, sortEvents, validate } from "./timeline.js";
+import { MAX_DURATION, describeInput, move, newEvent, sortEvents, validate, withKeys } from "./timeline.js";
 
 const config = JSON.parse(document.getElementById("clip-editor-config").textContent);
 const form = document.querySelector("[data-editor-form]");
@@ -25,8 +25,10 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
-function numberInput(value, onChange, { step = 0.1, min = 0, label }) {
-  const input = el("input", { type: "number", step, min, value, className: "clip-num" });
+// Recorded times fall on frames (4.0333… s): shown to the hundredth and kept exact unless
+// edited; any value is a valid step, so a frame time is never marked invalid.
+function numberInput(value, onChange, { min = 0, label }) {
+  const input = el("input", { type: "number", step: "any", min, value: shownDuration(value), className: "clip-num" });
   input.setAttribute("aria-label", label);
   input.addEventListener("change", () => onChange(parseFloat(input.value) || 0));
   return input;
@@ -44,16 +46,24 @@ function row(event, index) {
   const type = el("span", { className: "badge badge-inline" }, event.type === "input" ? "wander" : event.type);
   li.append(type);
   if (event.type === "input") {
-    const keys = el("input", { value: (event.keys || []).join(" "), className: "clip-keys", placeholder: "w shift" });
+    const recorded = Boolean(event.move);
+    const keys = el("input", {
+      value: (event.keys || []).join(" "), className: "clip-keys", placeholder: recorded ? "keys instead" : "w shift",
+    });
     keys.setAttribute("aria-label", "Keys held (w a s d, arrows, space, shift)");
-    keys.addEventListener("change", () => update(index, { keys: keys.value.split(/[\s,+]+/).filter(Boolean) }));
+    keys.addEventListener("change", () => {
+      script.events[index] = withKeys(script.events[index], keys.value.split(/[\s,+]+/).filter(Boolean));
+      render();
+    });
     const look = event.look || [0, 0];
+    // A recorded wander holds the exact stick and keys of live play; typing keys replaces it.
+    if (recorded) li.append(el("span", { className: "clip-recorded", title: "As recorded in live play" }, describeInput(event)));
     li.append(
       keys,
       el("span", { className: "muted" }, " turn "),
-      numberInput(look[0], (dx) => update(index, { look: [dx, look[1]] }), { step: 0.1, min: -180, label: "Turn, degrees per frame" }),
+      numberInput(look[0], (dx) => update(index, { look: [dx, look[1]] }), { min: -180, label: "Turn, degrees per frame" }),
       el("span", { className: "muted" }, " for "),
-      numberInput(event.duration, (duration) => update(index, { duration }), { step: 0.1, min: 0.1, label: "Duration in seconds" }),
+      numberInput(event.duration, (duration) => update(index, { duration }), { min: 0.1, label: "Duration in seconds" }),
       el("span", { className: "muted" }, " s"),
     );
   } else {

@@ -38,3 +38,35 @@ export function validate(script) {
   });
   return errors;
 }
+
+const KEYS_X = { a: -1, arrowleft: -1, left: -1, d: 1, arrowright: 1, right: 1 };
+const KEYS_Y = { w: 1, arrowup: 1, up: 1, s: -1, arrowdown: -1, down: -1 };
+
+/** What an input event does, in words ("run forward and left, turn right"), as the clip page says it. */
+export function describeInput(event) {
+  let x, y, jump, run;
+  if (event.move) {
+    [x, y] = event.move;
+    jump = Boolean(event.jump);
+    run = Boolean(event.run);
+  } else {
+    const keys = (event.keys || []).map((k) => k.trim().toLowerCase());
+    x = Math.max(-1, Math.min(1, keys.reduce((sum, k) => sum + (KEYS_X[k] || 0), 0)));
+    y = Math.max(-1, Math.min(1, keys.reduce((sum, k) => sum + (KEYS_Y[k] || 0), 0)));
+    jump = keys.includes("space");
+    run = keys.includes("shift");
+  }
+  const [lookX, lookY] = event.look || [0, 0];
+  const ways = [[y, "forward"], [-y, "back"], [-x, "left"], [x, "right"]].filter(([v]) => v > 0.25).map(([, w]) => w);
+  const parts = ways.length ? [`${run ? "run" : "walk"} ${ways.join(" and ")}`] : [];
+  if (jump) parts.push("jump");
+  if (Math.abs(lookX) >= 0.05) parts.push(lookX > 0 ? "turn right" : "turn left");
+  if (Math.abs(lookY) >= 0.05) parts.push(lookY > 0 ? "look up" : "look down");
+  return parts.join(", ") || "stand still";
+}
+
+/** An input event driven by `keys`; a recorded event's exact movement gives way to them. */
+export function withKeys(event, keys) {
+  const { move: _move, jump: _jump, run: _run, ...rest } = event;
+  return { ...rest, keys };
+}
