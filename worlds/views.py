@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from moderation.rate_limits import RateLimited
 from tidepool.net import client_ip
 from worlds import counters, gallery, selectors, services, sharing
-from worlds.clips.selectors import clip_list_for_world
+from worlds.clips.selectors import clip_list_for_world, clip_list_public
 from worlds.clips.views import clip_oembed_data
 from worlds.engine import warm_in_background
 from worlds.forms import PublishForm, WorldForm
@@ -29,7 +29,8 @@ def _add_errors(form: WorldForm | PublishForm, error: ValidationError) -> None:
 
 def home(request: HttpRequest) -> HttpResponse:
     worlds = selectors.world_list_public(limit=24)
-    return render(request, "worlds/home.html", {"worlds": worlds})
+    clips = clip_list_public(limit=8)
+    return render(request, "worlds/home.html", {"worlds": worlds, "clips": clips})
 
 
 @login_required

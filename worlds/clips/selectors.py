@@ -8,7 +8,7 @@ from django.http import Http404
 
 from moderation.hidden_items import clip_is_hidden, hidden_clip_slugs
 from worlds.clips.models import Clip
-from worlds.models import World
+from worlds.models import ModerationStatus, Visibility, World
 from worlds.selectors import Viewer, viewer_id, world_can_view
 
 
@@ -57,3 +57,18 @@ def clip_list_for_profile(*, owner: object, viewer: Viewer, limit: int = 24) -> 
         .order_by("-created_at", "-id")[: limit * 2]
     )
     return [clip for clip in clips if clip_can_view(clip=clip, viewer=viewer)][:limit]
+
+
+def clip_list_public(*, limit: int = 8) -> QuerySet[Clip]:
+    """The newest finished clips of public worlds, for the home page."""
+    return (
+        Clip.objects.filter(
+            status=Clip.Status.READY,
+            world__visibility=Visibility.PUBLIC,
+            world__deleted_at__isnull=True,
+        )
+        .exclude(world__moderation_status=ModerationStatus.HIDDEN)
+        .exclude(slug__in=hidden_clip_slugs())
+        .select_related("world", "owner")
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -59,6 +59,25 @@ def test_the_clip_page_describes_recorded_wandering_in_words(world):
     assert "type + duration" not in html  # not the event's field names
 
 
+def test_the_home_page_shows_the_newest_finished_clips_of_public_worlds(
+    world, private_world, ready_clip
+):
+    make_clip(private_world, title="Secret storm", status=Clip.Status.READY)
+    make_clip(world, title="Still rendering", status=Clip.Status.RENDERING)
+    html = Client().get("/").content.decode()
+    assert "Newest clips" in html
+    assert f'href="/c/{ready_clip.slug}/"' in html and "Thunder over the meadow" in html
+    assert "Secret storm" not in html
+    assert "Still rendering" not in html
+
+
+def test_a_clip_hidden_by_moderators_leaves_the_home_page(ready_clip):
+    from moderation.models import HiddenItem
+
+    HiddenItem.objects.create(kind="clip", object_id=ready_clip.slug)
+    assert "Thunder over the meadow" not in Client().get("/").content.decode()
+
+
 def test_the_clip_page_carries_open_graph_and_twitter_player_cards(ready_clip):
     html = Client().get(f"/c/{ready_clip.slug}/").content.decode()
     assert meta(html, "og:type") == "video.other"
