@@ -150,7 +150,7 @@ def _clean_event(index: int, raw: Any, duration: float, errors: list[str]) -> di
     return event
 
 
-def input_motion(event: dict[str, Any]) -> tuple[float, float, bool, bool]:
+def _input_motion(event: dict[str, Any]) -> tuple[float, float, bool, bool]:
     """(x right, y forward, jump, run) of an input event, in either of its forms."""
     from inference.spec import PlayerInput
 
@@ -163,7 +163,7 @@ def input_motion(event: dict[str, Any]) -> tuple[float, float, bool, bool]:
 
 def describe_input(event: dict[str, Any]) -> str:
     """What an input event does, in words: "run forward and left, turn right"."""
-    x, y, jump, run = input_motion(event)
+    x, y, jump, run = _input_motion(event)
     look_x, look_y = event.get("look") or (0.0, 0.0)
     ways = [word for value, word in ((y, "forward"), (-y, "back"), (-x, "left"), (x, "right"))
             if value > 0.25]  # fmt: skip
