@@ -70,8 +70,10 @@ class Player {
       onLockChange: (locked) => this.root.classList.toggle("is-locked", locked),
     });
     if (this.input && navigator.maxTouchPoints > 0) {
-      this.touch = new TouchControls({ stage: this.dom.stage, input: this.input });
-      this.root.classList.add("has-touch");
+      // A phone shows the touch controls at once; a laptop with a touch screen on its first touch.
+      const showTouch = () => this.root.classList.add("has-touch");
+      this.touch = new TouchControls({ stage: this.dom.stage, input: this.input, onFirstTouch: showTouch });
+      if (window.matchMedia("(pointer: coarse)").matches) showTouch();
     }
     this._labelSound(false);
 

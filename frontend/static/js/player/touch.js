@@ -13,9 +13,10 @@ function clampToCircle(dx, dy, radius) {
 
 export class TouchControls {
   /** stage: the element over the picture; input: the InputController to feed. */
-  constructor({ stage, input }) {
+  constructor({ stage, input, onFirstTouch = () => {} }) {
     this.stage = stage;
     this.input = input;
+    this.onFirstTouch = onFirstTouch;
     this.stickPointer = null; // pointerId of the thumb on the stick
     this.stickOrigin = [0, 0];
     this.lookPointers = new Map(); // pointerId -> last [x, y]
@@ -46,6 +47,7 @@ export class TouchControls {
 
   _bind() {
     const surface = this.stage.querySelector("canvas");
+    surface.style.touchAction = "none"; // a drag on the picture walks or looks; it never scrolls the page
     surface.addEventListener("pointerdown", (e) => this._down(e));
     // Move/up are watched on the window so a thumb that slides off the picture still ends cleanly.
     window.addEventListener("pointermove", (e) => this._move(e));
@@ -71,7 +73,9 @@ export class TouchControls {
   }
 
   _down(e) {
-    if (e.pointerType !== "touch" || !this.input.enabled) return;
+    if (e.pointerType !== "touch") return;
+    this.onFirstTouch();
+    if (!this.input.enabled) return;
     e.preventDefault(); // no emulated mouse events: the drag must not also look through the mouse path
     const box = this.stage.getBoundingClientRect();
     const inStickZone = e.clientX - box.left < box.width * STICK_ZONE;
