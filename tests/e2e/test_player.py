@@ -85,6 +85,22 @@ def test_holding_w_changes_the_picture(playing: Page) -> None:
     assert before != after, "the picture did not change while W was held"
 
 
+def test_the_picture_goes_full_screen_and_back(playing: Page) -> None:
+    playing.evaluate("tidepoolPlayer.setMode('wander')")
+    button = playing.locator("#fullscreen-button")
+    button.click()
+    playing.wait_for_function("document.fullscreenElement?.id === 'stage'", timeout=5_000)
+    expect(button).to_have_attribute("aria-pressed", "true")
+    stage = playing.evaluate(
+        "({w: document.getElementById('stage').clientWidth, h: document.getElementById('stage')"
+        ".clientHeight, screenW: innerWidth, screenH: innerHeight})"
+    )
+    assert (stage["w"], stage["h"]) == (stage["screenW"], stage["screenH"]), stage
+    playing.keyboard.press("f")
+    playing.wait_for_function("document.fullscreenElement === null", timeout=5_000)
+    expect(button).to_have_attribute("aria-pressed", "false")
+
+
 def test_command_result_shows_in_the_log(playing: Page) -> None:
     playing.evaluate("tidepoolPlayer.setMode('direct')")
     box = playing.locator("#command-input")
@@ -166,6 +182,24 @@ def test_the_player_fits_a_phone_screen_without_sideways_scrolling(
     phone.screenshot(path=str(artifacts / "player-phone.png"), full_page=True)
     assert widths["page"] <= widths["screen"], widths
     expect(phone.locator("#hints")).to_be_hidden()
+
+
+def test_a_phone_on_its_side_shows_the_whole_picture(browser, tidepool_server) -> None:
+    context = browser.new_context(
+        viewport={"width": 844, "height": 390}, has_touch=True, is_mobile=True
+    )
+    try:
+        phone = context.new_page()
+        phone.goto(tidepool_server.world_url())
+        phone.click("[data-action=play]")
+        phone.wait_for_function(
+            "window.tidepoolPlayer && window.tidepoolPlayer.framesDrawn > 0", timeout=60_000
+        )
+        box = phone.evaluate("document.getElementById('stage').getBoundingClientRect().toJSON()")
+        assert box["top"] >= 0 and box["bottom"] <= 390, box
+        expect(phone.get_by_role("button", name="Jump")).to_be_in_viewport()
+    finally:
+        context.close()
 
 
 def touch(cdp: CDPSession, kind: str, points: list[tuple[float, float]]) -> None:

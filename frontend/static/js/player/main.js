@@ -10,6 +10,7 @@ import { CommandLog, Toasts, copyText } from "./ui.js";
 import { FrameRenderer } from "./video.js";
 
 const STATES = ["loading", "playing", "queued", "reconnecting", "closed"];
+const SHORT_TOUCH_SCREEN = window.matchMedia("(pointer: coarse) and (orientation: landscape) and (max-height: 540px)");
 const COMMAND_TIMEOUT_MS = 15000;
 
 function readConfig() {
@@ -48,7 +49,7 @@ class Player {
       label: $("snapshot-label"), cancel: $("snapshot-cancel"), spectate: $("spectate-link"),
       copySpectate: $("copy-spectate"), retry: $("retry-button"), loadingDetail: $("loading-detail"),
       queueTitle: $("queue-title"), queueDetail: $("queue-detail"), reconnectDetail: $("reconnect-detail"),
-      closedTitle: $("closed-title"), closedDetail: $("closed-detail"),
+      closedTitle: $("closed-title"), closedDetail: $("closed-detail"), fullscreen: $("fullscreen-button"),
     };
 
     this.toasts = new Toasts(this.dom.toasts);
@@ -181,6 +182,11 @@ class Player {
 
   _onDrawn(frame, now) {
     if (this.state !== "playing" && this.state !== "closed") {
+      if (!this.hasPlayed && SHORT_TOUCH_SCREEN.matches) {
+        // A phone on its side: bring the whole picture into view, the page's header above it.
+        this.dom.stage.scrollIntoView({ block: "center", behavior: "instant" });
+      }
+      this.hasPlayed = true;
       this._setState("playing");
       if (this.mode === "wander" && !this.spectator && document.activeElement !== this.dom.input) {
         this.dom.canvas.focus({ preventScroll: true });
@@ -344,6 +350,37 @@ class Player {
     this.dom.sound.querySelector(".sound-label").textContent = on ? "Sound on" : `Sound off · ${press} to unmute`;
   }
 
+  /** Full screen for the picture alone, where the browser allows it (the button hides where not). */
+  _bindFullscreen() {
+    const { fullscreen, stage } = this.dom;
+    if (!document.fullscreenEnabled || !stage.requestFullscreen) return;
+    fullscreen.hidden = false;
+    fullscreen.addEventListener("click", () => {
+      this.toggleFullscreen();
+      this._refocus();
+    });
+    document.addEventListener("fullscreenchange", () => {
+      const on = document.fullscreenElement === stage;
+      this.root.classList.toggle("is-fullscreen", on);
+      fullscreen.setAttribute("aria-pressed", String(on));
+      fullscreen.title = on ? "Leave full screen (F or Esc)" : "Full screen (F)";
+    });
+    window.addEventListener("keydown", (event) => {
+      if ((event.key === "f" || event.key === "F") && !isTyping(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        this.toggleFullscreen();
+      }
+    });
+  }
+
+  async toggleFullscreen() {
+    try {
+      if (document.fullscreenElement) await document.exitFullscreen();
+      else await this.dom.stage.requestFullscreen({ navigationUI: "hide" });
+    } catch (err) {
+      this.toasts.show(String(err.message || err), { kind: "error", title: "No full screen" });
+    }
+  }
+
   async toggleSound() {
     try {
       const on = await this.audio.toggle();
@@ -368,6 +405,7 @@ class Player {
       this._refocus();
     });
     copySpectate.addEventListener("click", () => this.share(this.config.spectate_url));
+    this._bindFullscreen();
     retry.addEventListener("click", () => this.connection.retryNow());
     if (this.spectator) return;
 
