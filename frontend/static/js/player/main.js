@@ -1,12 +1,13 @@
 // Tidepool browser player: stream a live world, wander it and direct it.
 
+import { attachFullscreen } from "./fullscreen.js";
 import { attachRecorder } from "./record.js";
 import { AudioPlayer } from "./audio.js";
 import { Connection } from "./connection.js";
 import { InputController } from "./input.js";
 import { TouchControls } from "./touch.js";
 import { AUDIO, MAX_COMMAND_CHARS, MAX_LABEL_CHARS, VIDEO, absoluteWsUrl } from "./protocol.js";
-import { CommandLog, Toasts, copyText } from "./ui.js";
+import { CommandLog, Toasts, copyText, isTyping } from "./ui.js";
 import { FrameRenderer } from "./video.js";
 
 const STATES = ["loading", "playing", "queued", "reconnecting", "closed"];
@@ -49,7 +50,7 @@ class Player {
       label: $("snapshot-label"), cancel: $("snapshot-cancel"), spectate: $("spectate-link"),
       copySpectate: $("copy-spectate"), retry: $("retry-button"), loadingDetail: $("loading-detail"),
       queueTitle: $("queue-title"), queueDetail: $("queue-detail"), reconnectDetail: $("reconnect-detail"),
-      closedTitle: $("closed-title"), closedDetail: $("closed-detail"), fullscreen: $("fullscreen-button"),
+      closedTitle: $("closed-title"), closedDetail: $("closed-detail"),
     };
 
     this.toasts = new Toasts(this.dom.toasts);
@@ -350,37 +351,6 @@ class Player {
     this.dom.sound.querySelector(".sound-label").textContent = on ? "Sound on" : `Sound off · ${press} to unmute`;
   }
 
-  /** Full screen for the picture alone, where the browser allows it (the button hides where not). */
-  _bindFullscreen() {
-    const { fullscreen, stage } = this.dom;
-    if (!document.fullscreenEnabled || !stage.requestFullscreen) return;
-    fullscreen.hidden = false;
-    fullscreen.addEventListener("click", () => {
-      this.toggleFullscreen();
-      this._refocus();
-    });
-    document.addEventListener("fullscreenchange", () => {
-      const on = document.fullscreenElement === stage;
-      this.root.classList.toggle("is-fullscreen", on);
-      fullscreen.setAttribute("aria-pressed", String(on));
-      fullscreen.title = on ? "Leave full screen (F or Esc)" : "Full screen (F)";
-    });
-    window.addEventListener("keydown", (event) => {
-      if ((event.key === "f" || event.key === "F") && !isTyping(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey) {
-        this.toggleFullscreen();
-      }
-    });
-  }
-
-  async toggleFullscreen() {
-    try {
-      if (document.fullscreenElement) await document.exitFullscreen();
-      else await this.dom.stage.requestFullscreen({ navigationUI: "hide" });
-    } catch (err) {
-      this.toasts.show(String(err.message || err), { kind: "error", title: "No full screen" });
-    }
-  }
-
   async toggleSound() {
     try {
       const on = await this.audio.toggle();
@@ -405,7 +375,7 @@ class Player {
       this._refocus();
     });
     copySpectate.addEventListener("click", () => this.share(this.config.spectate_url));
-    this._bindFullscreen();
+    attachFullscreen(this);
     retry.addEventListener("click", () => this.connection.retryNow());
     if (this.spectator) return;
 
@@ -541,10 +511,6 @@ class Player {
       config: player.config,
     };
   }
-}
-
-function isTyping(target) {
-  return Boolean(target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable));
 }
 
 function humanCode(code) {

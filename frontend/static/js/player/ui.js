@@ -135,6 +135,11 @@ export class CommandLog {
   }
 }
 
+/** Whether keys pressed here are text being typed (and not controls). */
+export function isTyping(target) {
+  return Boolean(target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable));
+}
+
 export async function copyText(text) {
   try {
     if (navigator.clipboard && window.isSecureContext) {
