@@ -1,5 +1,7 @@
 // Controls: keyboard, pointer-lock mouse look, gamepad and touch (touch.js), sent as `input` messages.
 
+import { isTyping } from "./ui.js";
+
 const KEY_CODES = {
   KeyW: "w", KeyA: "a", KeyS: "s", KeyD: "d",
   ArrowUp: "arrowup", ArrowDown: "arrowdown", ArrowLeft: "arrowleft", ArrowRight: "arrowright",
@@ -12,12 +14,6 @@ const HELD_EVERY_MS = 50; // at least this often while anything is held, or when
 const LOOK_EVERY_MS = 16; // mouse look is batched to about 60 messages a second
 const IDLE_EVERY_MS = 250; // an idle heartbeat that carries the ack for flow control
 const LATENCY_SAMPLES = 40;
-
-function isEditable(el) {
-  if (!el || el === document.body) return false;
-  const tag = el.tagName;
-  return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
-}
 
 function dead(v) {
   return Math.abs(v) < DEADZONE ? 0 : (v - Math.sign(v) * DEADZONE) / (1 - DEADZONE);
@@ -123,7 +119,7 @@ export class InputController {
 
   _bind() {
     window.addEventListener("keydown", (e) => {
-      if (!this.enabled || isEditable(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (!this.enabled || isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
       const name = KEY_CODES[e.code];
       if (!name) return;
       e.preventDefault();

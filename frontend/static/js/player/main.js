@@ -11,6 +11,7 @@ import { CommandLog, Toasts, copyText, isTyping } from "./ui.js";
 import { FrameRenderer } from "./video.js";
 
 const STATES = ["loading", "playing", "queued", "reconnecting", "closed"];
+const COARSE_POINTER = window.matchMedia("(pointer: coarse)");
 const SHORT_TOUCH_SCREEN = window.matchMedia("(pointer: coarse) and (orientation: landscape) and (max-height: 540px)");
 const COMMAND_TIMEOUT_MS = 15000;
 
@@ -75,7 +76,7 @@ class Player {
       // A phone shows the touch controls at once; a laptop with a touch screen on its first touch.
       const showTouch = () => this.root.classList.add("has-touch");
       this.touch = new TouchControls({ stage: this.dom.stage, input: this.input, onFirstTouch: showTouch });
-      if (window.matchMedia("(pointer: coarse)").matches) showTouch();
+      if (COARSE_POINTER.matches) showTouch();
     }
     this._labelSound(false);
 
@@ -347,7 +348,7 @@ class Player {
   }
 
   _labelSound(on) {
-    const press = window.matchMedia("(pointer: coarse)").matches ? "tap" : "click";
+    const press = COARSE_POINTER.matches ? "tap" : "click";
     this.dom.sound.querySelector(".sound-label").textContent = on ? "Sound on" : `Sound off · ${press} to unmute`;
   }
 

@@ -20,7 +20,6 @@ export class TouchControls {
     this.stickPointer = null; // pointerId of the thumb on the stick
     this.stickOrigin = [0, 0];
     this.lookPointers = new Map(); // pointerId -> last [x, y]
-    this.used = false; // set once a touch has walked or looked
     this._build();
     this._bind();
   }
@@ -89,7 +88,7 @@ export class TouchControls {
     } else {
       this.lookPointers.set(e.pointerId, [e.clientX, e.clientY]);
     }
-    this._markUsed();
+    this.hint.classList.add("is-done"); // the first touch has shown how it works
   }
 
   _move(e) {
@@ -122,7 +121,7 @@ export class TouchControls {
     this.lookPointers.delete(e.pointerId);
   }
 
-  /** Let go of everything, e.g. when the player switches to Direct or the page hides. */
+  /** Let go of everything when the controls are taken away (Direct mode, a dialog, a lost connection). */
   releaseAll() {
     this.stickPointer = null;
     this.lookPointers.clear();
@@ -132,11 +131,5 @@ export class TouchControls {
 
   _placeKnob(dx, dy) {
     this.knob.style.transform = `translate(${dx}px, ${dy}px)`;
-  }
-
-  _markUsed() {
-    if (this.used) return;
-    this.used = true;
-    this.hint.classList.add("is-done");
   }
 }

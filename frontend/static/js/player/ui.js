@@ -137,7 +137,8 @@ export class CommandLog {
 
 /** Whether keys pressed here are text being typed (and not controls). */
 export function isTyping(target) {
-  return Boolean(target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable));
+  const tag = target?.tagName;
+  return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || Boolean(target?.isContentEditable);
 }
 
 export async function copyText(text) {
