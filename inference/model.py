@@ -201,8 +201,14 @@ class WorldModel:
     @torch.inference_mode()
     def render_views(self, views: Sequence[View]) -> list[torch.Tensor]:
         """Frames of views (from `frame_view`, of any model of this world), in one batch."""
-        frames = self._to_cpu(self.renderer.render(list(views)))
+        frames = self._to_cpu(self.draw_views(views))
         return [frames[b] for b in range(len(views))]
+
+    @torch.inference_mode()
+    def draw_views(self, views: Sequence[View]) -> torch.Tensor:
+        """Views drawn in one batch: uint8 frames [B, H, W, 3] left on the model's device
+        (queued there), for work that continues on it before the copy to the host."""
+        return self.renderer.render(list(views))
 
     @torch.inference_mode()
     def step(

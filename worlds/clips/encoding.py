@@ -71,15 +71,17 @@ def add_h264_stream(
 
 
 def video_frame(frame: np.ndarray, index: int) -> Any:
-    """Frame `index` of the video from an RGB array, which it reads in place: the array
-    must not change until the frame is encoded. (Copying a 720p frame cost 2 ms, mostly
-    under the GIL that a GPU render's 16 encoder threads share.)"""
+    """Frame `index` of the video from an RGB array [H, W, 3], or a planar YUV 4:2:0 one
+    [H * 3 / 2, W] (see yuv.py), which it reads in place: the array must not change until
+    the frame is encoded. (Copying a 720p frame cost 2 ms, mostly under the GIL that a GPU
+    render's 16 encoder threads share.)"""
     import av
 
+    layout = "yuv420p" if frame.ndim == 2 else "rgb24"
     if frame.flags.c_contiguous:
-        picture = av.VideoFrame.from_numpy_buffer(frame, format="rgb24")
+        picture = av.VideoFrame.from_numpy_buffer(frame, format=layout)
     else:
-        picture = av.VideoFrame.from_ndarray(frame, format="rgb24")
+        picture = av.VideoFrame.from_ndarray(frame, format=layout)
     picture.pts = index
     picture.time_base = Fraction(1, FPS)
     return picture
@@ -225,8 +227,9 @@ class SegmentEncoder(_EncodingThread):
         crf: int,
         preset: str,
         threads: int = 0,
+        inbox_size: int = 4,
     ) -> None:
-        super().__init__(name=f"clip-segment-{path.stem}", inbox_size=4)
+        super().__init__(name=f"clip-segment-{path.stem}", inbox_size=inbox_size)
         import av
 
         self.container = av.open(str(path), "w", format="h264")
