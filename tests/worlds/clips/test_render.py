@@ -26,6 +26,13 @@ def model_and_start(resolution="128x72"):
     return model, model.create(WorldSpec("a green meadow with a few trees", seed=STORM_SEED))
 
 
+def decoded_frames(path) -> np.ndarray:
+    with av.open(str(path)) as container:
+        return np.stack(
+            [f.to_ndarray(format="rgb24").astype(np.int16) for f in container.decode(video=0)]
+        )
+
+
 def top_level_boxes(path) -> list[str]:
     boxes, data = [], Path(path).read_bytes()
     offset = 0
@@ -135,10 +142,25 @@ def test_a_720p_clip_is_1280_by_720_at_30_fps(tmp_path):
         assert container.streams.audio[0].codec_context.name == "aac"
 
 
-def test_segments_rendered_side_by_side_give_the_same_frames_and_stay_in_sync(tmp_path):
+@pytest.mark.parametrize("encoder_delay_s", [0.0, 0.02], ids=["quick", "slow-encoders"])
+def test_segments_rendered_side_by_side_give_the_same_frames_and_stay_in_sync(
+    tmp_path, monkeypatch, encoder_delay_s
+):
     """The GPU path: a scout pass finds each segment's start state, segments step in one
-    batch and encode separately, then join. Same frames and sound as one pass."""
+    batch and encode separately, then join. Same frames and sound as one pass, also when
+    the encoders fall behind and frames wait in their host slots."""
+    import time
+
+    from worlds.clips.encoding import SegmentEncoder
     from worlds.engine import world_model
+
+    encode = SegmentEncoder.encode
+
+    def slow_encode(self, item):
+        time.sleep(encoder_delay_s)
+        encode(self, item)
+
+    monkeypatch.setattr(SegmentEncoder, "encode", slow_encode)
 
     model, start = model_and_start()
     scout = world_model("64x36", purpose="clips-scout")
@@ -159,8 +181,15 @@ def test_segments_rendered_side_by_side_give_the_same_frames_and_stay_in_sync(tm
         segments=4, scout=scout, frame_hook=keep(many),
     )  # fmt: skip
     assert many == one and len(many) == 60
-    with av.open(str(result.video_path)) as container:
-        assert sum(1 for _ in container.decode(video=0)) == 60
+    # The segments' frames, converted to YUV on the drawing device and passed through
+    # reused host slots, show what the single pass's frames show, each in its place.
+    pictures_once = decoded_frames(tmp_path / "one" / "clip.mp4")
+    pictures_in_segments = decoded_frames(result.video_path)
+    assert len(pictures_in_segments) == 60
+    same = np.abs(pictures_in_segments - pictures_once).mean(axis=(1, 2, 3))
+    previous = np.abs(pictures_in_segments[1:] - pictures_once[:-1]).mean(axis=(1, 2, 3))
+    assert same.max() < 5, same  # compression apart, the same pictures
+    assert (same[1:] < previous).all(), (same, previous)  # none shows its neighbour
     offsets = av_offsets(result.video_path, result.lightning)
     assert offsets and abs(offsets[0]["offset_ms"]) <= 1000 / FPS
     assert list(result.keyframes) == ["0"]
@@ -174,3 +203,14 @@ def test_segments_rendered_side_by_side_give_the_same_frames_and_stay_in_sync(tm
     assert np.array_equal(heard_in_segments["audio"], heard_once["audio"])
     with av.open(str(result.preview_path)) as preview:
         assert sum(1 for _ in preview.decode(video=0)) == 60
+
+
+def test_gil_handoff_is_quicker_only_while_drawing():
+    import sys
+
+    from worlds.clips.segments import quick_gil_handoff
+
+    before = sys.getswitchinterval()
+    with quick_gil_handoff(0.0002):
+        assert sys.getswitchinterval() == pytest.approx(0.0002)
+    assert sys.getswitchinterval() == before
