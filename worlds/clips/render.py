@@ -9,7 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from worlds.clips.encoding import PREVIEW_SECONDS, PREVIEW_SIZE, EncoderThread, Mp4Writer
+from worlds.clips.encoding import (
+    CLIP_CRF,
+    CLIP_PRESET,
+    PREVIEW_SECONDS,
+    PREVIEW_SIZE,
+    EncoderThread,
+    Mp4Writer,
+)
 from worlds.clips.render_result import RenderResult, note_lightning
 from worlds.clips.replay import replay
 from worlds.clips.script import FPS, Timeline
@@ -24,8 +31,8 @@ def render_clip(
     *,
     on_progress: Callable[[int, int, float], None] | None = None,
     codec: str = "libx264",
-    crf: int = 23,
-    preset: str = "veryfast",
+    crf: int = CLIP_CRF,
+    preset: str = CLIP_PRESET,
     segments: int = 1,
     scout: Any = None,
     frame_hook: Callable[[int, Any, Any], None] | None = None,

@@ -1,4 +1,5 @@
-"""The clip encoder's pieces: frames read in place, and libx264 threads per segment."""
+"""The clip encoder's pieces: frames read in place, libx264 threads per segment, and the
+settings clips are encoded with."""
 
 from __future__ import annotations
 
@@ -35,3 +36,18 @@ def test_segment_encoders_take_one_thread_each_when_segments_fill_the_cores(monk
     assert segment_threads(16) == 4
     monkeypatch.setattr(encoding.os, "cpu_count", lambda: None)
     assert segment_threads(16) == 1
+
+
+def test_clips_encode_with_veryfast_rate_control_and_a_quick_motion_search(tmp_path):
+    from worlds.clips.encoding import Mp4Writer
+
+    writer = Mp4Writer(tmp_path / "clip.mp4", 64, 36, audio=False)
+    frames = np.random.default_rng(1).integers(0, 256, size=(3, 36, 64, 3), dtype=np.uint8)
+    for frame in frames:
+        writer.add(frame)
+    writer.close()
+
+    settings = (tmp_path / "clip.mp4").read_bytes()  # libx264 writes its settings in the stream
+    assert b" me=dia " in settings and b" subme=1 " in settings
+    assert b" mbtree=1 " in settings and b" rc_lookahead=10 " in settings
+    assert b" crf=22.0 " in settings
