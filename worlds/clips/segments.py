@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from fractions import Fraction
@@ -45,14 +46,28 @@ DRAW_PER_SEGMENT = 2  # frames of each segment in one batch
 GIL_SWITCH_S = 0.0002
 
 
+_handoff_lock = threading.Lock()
+_handoff_renders = 0  # renders drawing now, in this process
+_handoff_before = 0.005
+
+
 @contextlib.contextmanager
 def quick_gil_handoff(seconds: float = GIL_SWITCH_S) -> Iterator[None]:
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, seconds))
+    """The switch interval at `seconds` while any render in the process draws; Python's
+    own again once the last one stops."""
+    global _handoff_renders, _handoff_before
+    with _handoff_lock:
+        if _handoff_renders == 0:
+            _handoff_before = sys.getswitchinterval()
+        _handoff_renders += 1
+        sys.setswitchinterval(min(_handoff_before, seconds))
     try:
         yield
     finally:
-        sys.setswitchinterval(before)
+        with _handoff_lock:
+            _handoff_renders -= 1
+            if _handoff_renders == 0:
+                sys.setswitchinterval(_handoff_before)
 
 
 @torch.inference_mode()
