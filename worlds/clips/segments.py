@@ -188,20 +188,18 @@ def render_segmented(
             ready.append(slot)
         wanted = [b for b, (_, k) in enumerate(picks) if k < preview_frames]
         small = iter(_shrink(rgb[wanted]).cpu()) if wanted else iter(())
-        thumb = any(k == thumb_at for _, k in picks)
-        full = rgb.cpu() if frame_hook is not None or thumb else None
+        full = rgb.cpu() if frame_hook is not None else None
         if pinned:
             torch.cuda.current_stream(rgb.device).synchronize()
         result.step_s += time.perf_counter() - drawing
         for b, (i, k) in enumerate(picks):
             if k < preview_frames:
                 preview.put((k, next(small).numpy()))
-            if full is not None and frame_hook is not None:
+            if frame_hook is not None and full is not None:
                 frame_hook(k, full[b].numpy(), sound[k])
-            if k == thumb_at and full is not None:
-                result.thumbnail = simplejpeg.encode_jpeg(
-                    full[b].numpy(), quality=85, colorspace="RGB"
-                )
+            if k == thumb_at:
+                picture = (full[b] if full is not None else rgb[b].cpu()).numpy()
+                result.thumbnail = simplejpeg.encode_jpeg(picture, quality=85, colorspace="RGB")
             encoders[i].put(ready[b].numpy())
             views[k] = None  # drawn: let it go
         done += len(picks)

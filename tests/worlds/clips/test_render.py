@@ -217,3 +217,21 @@ def test_the_gil_hands_off_quicker_only_while_renders_draw():
             pass
         assert sys.getswitchinterval() == pytest.approx(0.0002, abs=1e-5)  # the first still draws
     assert sys.getswitchinterval() == before
+
+
+def test_a_segmented_clip_gets_its_thumbnail_from_the_third_of_the_way_frame(tmp_path):
+    import simplejpeg
+
+    from worlds.engine import world_model
+
+    model, start = model_and_start()
+    scout = world_model("64x36", purpose="clips-scout")
+    timeline = compile_script(STORM_SCRIPT)
+
+    result = render_clip(model, start, timeline, tmp_path, segments=4, scout=scout)
+
+    height, width, _, _ = simplejpeg.decode_jpeg_header(result.thumbnail)
+    assert (width, height) == (128, 72)
+    thumbnail = simplejpeg.decode_jpeg(result.thumbnail).astype(np.int16)
+    third = decoded_frames(result.video_path)[timeline.frames // 3]
+    assert np.abs(thumbnail - third).mean() < 6
