@@ -27,7 +27,7 @@ CLIP_PRESET = "veryfast"
 # veryfast's rate control (macroblock tree, 10 frames of lookahead) with superfast's
 # motion search (diamond, one subpixel refinement). The encoder is what a clip render
 # waits for: on 720p frames of three clips (a storm drawn at full and at half size, a
-# calm village), one libx264 thread took 31-33% less CPU a frame than plain veryfast at
+# calm village), one libx264 thread took 28-34% less CPU a frame than plain veryfast at
 # crf 23, for files 4-13% larger and an SSIM as good or better.
 X264_PARAMS = "me=dia:subme=1"
 
