@@ -141,7 +141,8 @@ def render_segmented(
     length = -(-total // segments)
     bounds = [(b, min(total, b + length)) for b in range(0, total, length)]
 
-    audio = WriterThread(Mp4Writer(workdir / "audio.mp4", 0, 0, video=False), "clip-audio")
+    audio_path = workdir / "audio.mp4"
+    audio = WriterThread(Mp4Writer(audio_path, 0, 0, video=False), "clip-audio")
     preview_frames = min(total, int(PREVIEW_SECONDS * FPS))
     preview = PreviewThread(preview_path, preview_frames)
     encoders = [
@@ -245,7 +246,7 @@ def render_segmented(
             with open(encoder.container.name, "rb") as part:
                 while block := part.read(1 << 22):
                     out_file.write(block)
-    frames = mux_clip(joined, workdir / "audio.mp4", video_path)
+    frames = mux_clip(joined, audio_path, video_path)
     if frames != total:
         raise RuntimeError(f"The joined video has {frames} frames; the clip has {total}.")
     result.mux_s = time.perf_counter() - muxing
