@@ -3,6 +3,10 @@
 Every sample is a pure function of (seed, absolute sample index, state), so chunks join
 without seams and a restored state sounds identical. numpy float64, soft-clipped in
 float32 (within one level of float64), then int16.
+
+A chunk depends on a small part of the state: a `Hearing` (from `hear`) holds that part,
+so the sound can be made later or in another process (a clip's soundtrack is), exactly as
+`synth_chunks` makes it at once. This module needs numpy alone, not torch.
 """
 
 from __future__ import annotations
@@ -10,13 +14,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from inference.camera import Pose
 from inference.rng import hash01, hash_u32, nhash, nhash_mixed
 from inference.state import PLAYER_ID, WorldState
+
+if TYPE_CHECKING:
+    from inference.camera import Pose
 
 RATE = 48_000
 TICK_HZ = 30
@@ -165,11 +171,51 @@ def _birdsong(seed: int, n0: int, out: np.ndarray) -> None:
             out[:, 1] += 0.06 * ch * pan
 
 
-def _ambience_rows(states: list[WorldState], n0: np.ndarray) -> np.ndarray:
+@dataclass(frozen=True)
+class Sounding:
+    """An event sounding at the tick heard."""
+
+    index: int  # its place among the state's events, part of its noise's salt
+    sound: str
+    tick: int  # when it began
+    source: tuple[float, float] | None  # (x, z) of the entity making it; None: the player
+    distance_m: float  # of a lightning strike, for its thunder
+
+
+@dataclass(frozen=True)
+class Hearing:
+    """All that one tick's chunk depends on, fixed when taken (`hear`)."""
+
+    seed: int
+    tick: int
+    biome: str
+    weather: str
+    time_of_day: str
+    style: str
+    music: bool
+    listener: tuple[float, float, float]  # the camera's x, z and yaw (degrees)
+    sounding: tuple[Sounding, ...]
+
+
+def hear(state: WorldState, pose: Pose) -> Hearing:
+    """What the camera at `pose` hears of `state` at its current tick."""
+    sc = state.scene
+    sounding = tuple(
+        Sounding(i, ev["sound"], ev["tick"], _source(state, ev), ev.get("distance_m", 1000.0))
+        for i, ev in enumerate(state.events)
+        if ev.get("sound") and ev["tick"] <= state.tick and ev.get("until", 0) >= state.tick
+    )
+    return Hearing(
+        state.seed, state.tick, sc.biome, sc.weather, sc.time_of_day, sc.style, sc.music,
+        (pose.x, pose.z, pose.yaw), sounding,
+    )  # fmt: skip
+
+
+def _ambience_rows(heard: list[Hearing], n0: np.ndarray) -> np.ndarray:
     """Ambience of sessions sharing biome, weather and time of day -> [B, CHUNK, 2]."""
-    sc = states[0].scene
-    seeds = [st.seed for st in states]
-    B = len(states)
+    sc = heard[0]
+    seeds = [h.seed for h in heard]
+    B = len(heard)
     t = (n0[:, None] + np.arange(CHUNK)) / RATE  # [B, CHUNK]
     out = np.zeros((B, CHUNK, 2))
     wind_level = {"snow_mountains": 0.5, "desert": 0.35, "coast": 0.2, "volcanic": 0.2}.get(
@@ -210,11 +256,6 @@ def _ambience_rows(states: list[WorldState], n0: np.ndarray) -> np.ndarray:
     return out * 2.0
 
 
-def _ambience(state: WorldState, n0: int) -> np.ndarray:
-    """-> [CHUNK, 2]."""
-    return _ambience_rows([state], np.array([n0], dtype=np.int64))[0]
-
-
 _MUSIC = {
     "painterly": (261.6, (0, 4, 7, 11)),
     "film80s": (220.0, (0, 3, 7, 10)),
@@ -227,13 +268,13 @@ _MUSIC = {
 }
 
 
-def _music(state: WorldState, n0: int) -> np.ndarray:
-    root, steps = _MUSIC.get(state.scene.style, _MUSIC["realistic"])
+def _music(heard: Hearing, n0: int) -> np.ndarray:
+    root, steps = _MUSIC.get(heard.style, _MUSIC["realistic"])
     t = (n0 + np.arange(CHUNK)) / RATE
     pad = sum(np.sin(2 * math.pi * root * 2 ** (s / 12) * t) for s in steps[:3]) / 3
     pad *= 0.05 * (0.7 + 0.3 * np.sin(2 * math.pi * t / 8.0))
     beat = np.floor(t * 4).astype(np.int64)  # sixteenth-ish notes at 60 bpm
-    idx = np.array([int(hash01(state.seed, int(b), 71) * len(steps)) for b in np.unique(beat)])
+    idx = np.array([int(hash01(heard.seed, int(b), 71) * len(steps)) for b in np.unique(beat)])
     note = idx[beat - beat[0]] if len(idx) else np.zeros_like(beat)
     f = root * 2.0 * 2 ** (np.array(steps)[note] / 12)
     tb = t * 4 - beat
@@ -247,20 +288,25 @@ def synth_chunk(state: WorldState, pose: Pose) -> np.ndarray:
 
 
 def synth_chunks(states: list[WorldState], poses: list[Pose]) -> list[np.ndarray]:
-    """synth_chunk for B sessions: the ambience is vectorised over sessions that share
-    biome, weather and time of day (each row is computed exactly as on its own).
+    """synth_chunk for B sessions."""
+    return synth_hearings([hear(st, pose) for st, pose in zip(states, poses, strict=True)])
+
+
+def synth_hearings(heard: list[Hearing]) -> list[np.ndarray]:
+    """The chunks -> int16 [1600, 2] each. The ambience is vectorised over sessions (or
+    ticks) that share biome, weather and time of day; each row is computed exactly as on
+    its own.
 
     One thread: spread over threads, the small numpy calls fight for the GIL. At B = 64
     on a 16-core GPU host, 2, 4 and 8 threads took 13.9, 27.3 and 28.0 ms; one 11.8 ms."""
     groups: dict[tuple[str, str, str], list[int]] = {}
-    for b, st in enumerate(states):
-        sc = st.scene
-        groups.setdefault((sc.biome, sc.weather, sc.time_of_day), []).append(b)
-    pcm = np.empty((len(states), CHUNK, 2), dtype=np.int16)
+    for b, h in enumerate(heard):
+        groups.setdefault((h.biome, h.weather, h.time_of_day), []).append(b)
+    pcm = np.empty((len(heard), CHUNK, 2), dtype=np.int16)
     for idx in groups.values():
-        n0 = np.array([states[b].tick * CHUNK for b in idx], dtype=np.int64)
-        rows = _ambience_rows([states[b] for b in idx], n0)  # [b, CHUNK, 2]
-        _add_voices([states[b] for b in idx], [poses[b] for b in idx], rows)
+        n0 = np.array([heard[b].tick * CHUNK for b in idx], dtype=np.int64)
+        rows = _ambience_rows([heard[b] for b in idx], n0)  # [b, CHUNK, 2]
+        _add_voices([heard[b] for b in idx], rows)
         soft = np.tanh((rows * 0.9).astype(np.float32))  # float32: 4x quicker, same to 16 bits
         pcm[idx] = np.round(soft * np.float32(30000)).astype(np.int16)
     return list(pcm)
@@ -278,36 +324,32 @@ class _Voice:
     right: np.ndarray | None = None
 
 
-def _add_voices(states: list[WorldState], poses: list[Pose], rows: np.ndarray) -> None:
+def _add_voices(heard: list[Hearing], rows: np.ndarray) -> None:
     """Add music and event voices to each session's ambience rows [b, CHUNK, 2] in place.
 
     The voices of one sound are synthesised together for the whole block (every sample
     is an elementwise function of its own time and noise), then each session adds its
     voices in event order: the same sums, in the same order, as one voice at a time."""
     voices: list[_Voice] = []
-    for r, (state, pose) in enumerate(zip(states, poses, strict=True)):
-        n0 = state.tick * CHUNK
-        if state.scene.music:
-            rows[r] += _music(state, n0)
-        yaw = math.radians(pose.yaw)
-        for i, ev in enumerate(state.events):
-            snd = ev.get("sound")
-            if not snd or ev["tick"] > state.tick or ev.get("until", 0) < state.tick:
-                continue
-            salt = 1000 + (ev["tick"] * 31 + i) % 100_000
+    for r, h in enumerate(heard):
+        n0 = h.tick * CHUNK
+        if h.music:
+            rows[r] += _music(h, n0)
+        x, z, yaw = h.listener[0], h.listener[1], math.radians(h.listener[2])
+        for ev in h.sounding:
+            salt = 1000 + (ev.tick * 31 + ev.index) % 100_000
             gain, pan = 1.0, 0.5
-            src = _source(state, ev)
-            if src is not None:
-                dx, dz = src[0] - pose.x, src[1] - pose.z
+            if ev.source is not None:
+                dx, dz = ev.source[0] - x, ev.source[1] - z
                 d = math.hypot(dx, dz)
                 gain = 1.0 / (1.0 + d / 6.0)
                 side = dx * math.cos(yaw) - dz * math.sin(yaw)
                 pan = 0.5 + 0.45 * max(-1.0, min(1.0, side / max(d, 1e-3)))
             event_voice = _Voice(
-                r, snd, n0 - ev["tick"] * CHUNK, hash_u32(state.seed, salt), gain, pan
+                r, ev.sound, n0 - ev.tick * CHUNK, hash_u32(h.seed, salt), gain, pan
             )
-            if snd == "thunder":  # its rumble is filtered per strike
-                _thunder(event_voice, state, n0, salt, ev.get("distance_m", 1000.0) / 343.0)
+            if ev.sound == "thunder":  # its rumble is filtered per strike
+                _thunder(event_voice, h.seed, n0, salt, ev.distance_m / 343.0)
             voices.append(event_voice)
     by_sound: dict[str, list[_Voice]] = {}
     for v in voices:
@@ -332,10 +374,10 @@ def _panned(mono: np.ndarray, voices: list[_Voice]) -> tuple[np.ndarray, np.ndar
     return mono * gain * (1.0 - pan) * 2 * 0.7, mono * gain * pan * 2 * 0.7
 
 
-def _thunder(v: _Voice, state: WorldState, n0: int, salt: int, dist_s: float) -> None:
+def _thunder(v: _Voice, seed: int, n0: int, salt: int, dist_s: float) -> None:
     tl = (v.rel + np.arange(CHUNK)) / RATE
-    noise = _noise(v.rel, CHUNK, state.seed, salt)
-    rumble = _lowpass(n0, state.seed, salt, 200) * np.exp(-np.maximum(tl, 0) * 0.9)
+    noise = _noise(v.rel, CHUNK, seed, salt)
+    rumble = _lowpass(n0, seed, salt, 200) * np.exp(-np.maximum(tl, 0) * 0.9)
     mono = voice("thunder", tl, noise, dist_s) + 1.2 * rumble * (tl >= 0) * min(
         1.0, 1.5 / (1 + dist_s / 4)
     )

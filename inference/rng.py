@@ -6,8 +6,12 @@ the explicit counters in the state to reproduce every draw bit-exactly.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import torch
+
+if TYPE_CHECKING:  # the sound's process hashes with numpy alone and never loads torch
+    import torch
 
 _M32 = 0xFFFFFFFF
 
@@ -44,6 +48,8 @@ def thash_mixed(x: torch.Tensor, z: torch.Tensor, s: int | torch.Tensor) -> torc
     """thash with the mix `s` given: an int, or an int32 tensor that broadcasts (one per
     session). Wrapping int32 arithmetic with masked (logical) right shifts: the low 32 bits
     equal the uint32 reference hash, at half the memory traffic of int64."""
+    import torch
+
     h = x.to(torch.int32) * 374761393 + z.to(torch.int32) * 668265263 + s
     h = (h ^ ((h >> 13) & 0x7FFFF)) * 1274126177
     h = (h ^ ((h >> 16) & 0xFFFF)) * 0x45D9F3B

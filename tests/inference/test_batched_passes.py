@@ -18,6 +18,7 @@ from inference.audio import (
     _filtered_loop,
     _noise,
     _white_loop,
+    hear,
     voice,
 )
 from inference.camera import camera_pose
@@ -224,9 +225,10 @@ def test_a_block_of_sessions_sounds_as_each_voice_made_alone(model):
         model.step(states, [PlayerInput(move_y=1.0, jump=tick % 15 == 0)] * len(states))
         poses = [camera_pose(s, model.cache) for s in states]
         n0 = np.array([s.tick * CHUNK for s in states], dtype=np.int64)
-        batched = _ambience_rows(states, n0)
-        _add_voices(states, poses, batched)
-        reference = _ambience_rows(states, n0)
+        heard = [hear(s, pose) for s, pose in zip(states, poses, strict=True)]
+        batched = _ambience_rows(heard, n0)
+        _add_voices(heard, batched)
+        reference = _ambience_rows(heard, n0)
         for b, (state, pose) in enumerate(zip(states, poses, strict=True)):
             voiced += _add_voices_one_by_one(state, pose, reference[b])
         sounds |= {e["sound"] for s in states for e in s.events if e.get("sound")}
