@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 from inference.actions_json import ActionFormatError, from_json, to_json
-from inference.audio import synth_chunks
+from inference.audio import Hearing, hear, synth_chunks
 from inference.camera import Pose, camera_pose
 from inference.director import CommandResult, Rejected, apply_actions
 from inference.dynamics import flash_level, step_world
@@ -48,7 +48,7 @@ class StepOutput:
     """Unpacks as (frame, audio, state); `events` lists what started on this tick."""
 
     frame: torch.Tensor | None  # uint8 [H, W, 3] on CPU; None when stepped with render=False
-    audio: np.ndarray  # int16 [1600, 2], 48 kHz stereo
+    audio: np.ndarray | None  # int16 [1600, 2], 48 kHz stereo; None with sound=False
     state: WorldState
     events: list[dict[str, Any]] = field(default_factory=list)
 
@@ -193,6 +193,11 @@ class WorldModel:
         ticks change, so views kept from a simulation can be drawn afterwards."""
         return self.view(state, camera_pose(state, self.cache))
 
+    def hearing(self, state: WorldState) -> Hearing:
+        """What the camera hears of `state` now (`synth_hearings` makes the chunk that
+        `step` would have made), for a replay that leaves the sound to another process."""
+        return hear(state, camera_pose(state, self.cache))
+
     @torch.inference_mode()
     def render(self, states: Sequence[WorldState]) -> list[torch.Tensor]:
         """Frames of the states as they are, without advancing them."""
@@ -217,12 +222,14 @@ class WorldModel:
         inputs: Sequence[PlayerInput | None],
         render: bool = True,
         native: bool = False,
+        sound: bool = True,
     ) -> list[StepOutput]:
         """Advance every state one tick. With render=False the renderer is skipped (the
         state, audio and events evolve exactly as with render=True; frames are None), so a
         worker that falls behind can simulate every tick and draw only the newest.
         native=True returns frames at the internal size, native_scale times smaller than
-        the output (a stream can send those and let the viewer enlarge them)."""
+        the output (a stream can send those and let the viewer enlarge them).
+        sound=False skips the audio too (chunks are None; `hearing` keeps what they need)."""
         if len(states) != len(inputs):
             raise ValueError("step needs one input per state.")
         if not states:
@@ -236,7 +243,9 @@ class WorldModel:
             views = [self.view(s, poses[b]) for b, s in enumerate(states)]
             frames = self.renderer.render(views, native)  # [B, H, W, 3] uint8, queued
         # audio is synthesised on the CPU while an accelerator is still drawing
-        audio = synth_chunks(list(states), poses)  # vectorised over similar sessions
+        audio: list[np.ndarray | None] = [None] * len(states)
+        if sound:
+            audio = synth_chunks(list(states), poses)  # vectorised over similar sessions
         if frames is None:
             return [StepOutput(None, audio[b], s, events[b]) for b, s in enumerate(states)]
         frames = self._to_cpu(frames)

@@ -91,6 +91,34 @@ def test_audio_chunks_are_48k_stereo_int16_with_footsteps(model):
     assert steps >= 4
 
 
+def test_a_tick_heard_now_and_synthesised_later_sounds_as_stepping_with_sound(model):
+    """The clip's sound track is made from hearings, in another process: the same chunks,
+    to the sample, for thunder and animals heard from a moving camera, and music."""
+    import copy
+    import pickle
+
+    from inference.audio import synth_hearings
+
+    state = make_state(model, weather="storm", seed=5)
+    state, _ = model.direct(state, "a cat")
+    state, _ = model.direct(state, "a dog")
+    state.scene.music = True
+    silent, heard, chunks = copy.deepcopy(state), [], []
+    for tick in range(200):
+        move = PlayerInput(move_y=1.0, look_dx=2.0, jump=tick % 40 == 0)
+        out = model.step([state], [move])[0]
+        quiet = model.step([silent], [move], sound=False)[0]
+        assert quiet.audio is None and quiet.events == out.events
+        chunks.append(out.audio)
+        heard.append(pickle.loads(pickle.dumps(model.hearing(silent))))
+    sounding = [s for h in heard for s in h.sounding]
+    assert {"footstep", "thunder"} <= {s.sound for s in sounding}
+    animals = [s for s in sounding if s.sound in ("meow", "bark")]
+    assert animals and all(s.source is not None for s in animals)  # placed where they stand
+    later = synth_hearings(heard)
+    assert all(np.array_equal(a, b) for a, b in zip(later, chunks, strict=True))
+
+
 def test_thunder_follows_each_lightning_flash_with_the_recorded_delay(model):
     state = make_state(model, weather="storm", seed=4)
     flashes, thunders = {}, {}

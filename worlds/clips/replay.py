@@ -46,11 +46,13 @@ def replay(
     keyframes: dict[str, Any] | None = None,
     snapshot_at: set[int] | None = None,
     render: bool = True,
+    sound: bool = True,
 ) -> Any:
     """Replay ticks [start, stop) of the timeline from `state` (the state at `start`,
     before that tick's commands). Returns the state after the last step. `keyframes`
     collects snapshots every KEYFRAME_TICKS and at the ticks in `snapshot_at`. Without
-    `render` the ticks are simulated exactly but not drawn (frames come back as None)."""
+    `render` the ticks are simulated exactly but not drawn (frames come back as None), and
+    without `sound` not heard (chunks come back as None)."""
     stop = timeline.frames if stop is None else stop
     for k in range(start, stop):
         wanted = k % KEYFRAME_TICKS == 0 or (snapshot_at is not None and k in snapshot_at)
@@ -58,7 +60,7 @@ def replay(
             keyframes[str(k)] = model.snapshot(state)
         for event in timeline.commands.get(k, ()):
             state, _result = apply_event(model, state, event)
-        out = model.step([state], [timeline.input_at(k)], render=render)[0]
+        out = model.step([state], [timeline.input_at(k)], render=render, sound=sound)[0]
         state = out[2]
         if on_step is not None:
             on_step(k, out)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from inference.audio import synth_hearings
 from worlds.clips.encoding import (
     PREVIEW_SECONDS,
     PREVIEW_SIZE,
@@ -27,6 +28,7 @@ from worlds.clips.encoding import (
 from worlds.clips.render_result import RenderResult, note_lightning
 from worlds.clips.replay import KEYFRAME_TICKS, replay
 from worlds.clips.script import FPS, Timeline
+from worlds.clips.soundtrack import Soundtrack
 from worlds.clips.yuv import rgb_to_yuv420, yuv420_fits
 
 
@@ -37,6 +39,7 @@ def default_segments(device: str) -> int:
 
 
 INBOX_FRAMES = 8  # frames waiting for each segment's encoder
+SOUND_WAIT_S = 120.0  # for the sound track after the last frame (it is usually done first)
 DRAW_PER_SEGMENT = 2  # frames of each segment in one batch
 # How often a thread that holds the GIL hands it to one that waits (Python's default is
 # 5 ms). Each encoder thread takes the GIL a few times a frame (its inbox, wrapping the
@@ -118,19 +121,20 @@ def render_segmented(
 ) -> RenderResult:
     """The clip in `segments` stretches drawn side by side, for a GPU.
 
-    1. A scout pass simulates the whole timeline without drawing it (`render=False`; the
+    1. A scout pass simulates the whole timeline without drawing or hearing it (the
        dynamics are the same at any resolution): every tick's view (`frame_view`, what the
-       camera sees, fixed once taken), its sound and lightning, and the keyframes. The
-       commands apply as in live play, so this is the replay; only pictures remain.
+       camera sees, fixed once taken), its hearing (sent to the sound track's own process,
+       worlds/clips/soundtrack.py), its lightning, and the keyframes. The commands apply
+       as in live play, so this is the replay; only pictures and sound remain.
     2. The full model draws those views, the next frames of every segment in one batch
        (`draw_views`), so a GPU draws many frames for about the price of one; it converts
        them to YUV 4:2:0 and shrinks the preview's frames before the copy to the host.
        (Drawing while the scout ran was slower: the scout's Python and 16 encoder threads
        fought over the GIL: 8.6x real time against 10.0x on an H100 machine.)
     3. Each segment goes to its own H.264 encoder (no B-frames); the raw streams are
-       concatenated and muxed with the AAC track, which was encoded from the scout's sound
-       in one pass (no seams, the tick clock kept), as was the preview. Only the copy into
-       one MP4 waits for the last frame."""
+       concatenated and muxed with the AAC track, which the sound's process encoded in one
+       pass (no seams, the tick clock kept) while the frames rendered. The preview too is
+       encoded in one pass. Only the copy into one MP4 waits for the last frame."""
     import simplejpeg
 
     total = timeline.frames
@@ -142,7 +146,6 @@ def render_segmented(
     bounds = [(b, min(total, b + length)) for b in range(0, total, length)]
 
     audio_path = workdir / "audio.mp4"
-    audio = WriterThread(Mp4Writer(audio_path, 0, 0, video=False), "clip-audio")
     preview_frames = min(total, int(PREVIEW_SECONDS * FPS))
     preview = PreviewThread(preview_path, preview_frames)
     encoders = [
@@ -152,7 +155,7 @@ def render_segmented(
         )
         for i in range(len(bounds))
     ]  # fmt: skip
-    workers = [*encoders, audio, preview]
+    workers = [*encoders, preview]
     yuv = yuv420_fits(width, height)
     # Each segment's frames reach its encoder through a ring of host slots, allocated once
     # (pinning memory for every batch added 0.1-0.3 s to a 20 s clip on an H100). A slot is
@@ -165,7 +168,7 @@ def render_segmented(
     thumb_at = min(total - 1, total // 3)
     scout = scout or model
     views: list[Any] = [None] * total
-    sound: list[Any] = [None] * total
+    heard: list[Any] = [None] * total  # kept only for a frame hook
     snapshots: dict[str, Any] = {}
     drawn = [b for b, _ in bounds]  # each segment's next frame to draw
     done = 0
@@ -197,7 +200,7 @@ def render_segmented(
             if k < preview_frames:
                 preview.put((k, next(small).numpy()))
             if frame_hook is not None and full is not None:
-                frame_hook(k, full[b].numpy(), sound[k])
+                frame_hook(k, full[b].numpy(), synth_hearings([heard[k]])[0])
             if k == thumb_at:
                 picture = (full[b] if full is not None else rgb[b].cpu()).numpy()
                 result.thumbnail = simplejpeg.encode_jpeg(picture, quality=85, colorspace="RGB")
@@ -208,38 +211,48 @@ def render_segmented(
             on_progress(done, total, time.perf_counter() - started)
 
     def keep(k: int, out: Any) -> None:
-        views[k], sound[k] = scout.frame_view(out.state), out.audio
+        views[k] = scout.frame_view(out.state)
+        hearing = scout.hearing(out.state)
+        soundtrack.hear(hearing)
+        if frame_hook is not None:
+            heard[k] = hearing
         note_lightning(result, k, out)
-        audio.put((None, out.audio))
 
+    soundtrack = Soundtrack(audio_path, workdir / "soundtrack.log")
     for thread in workers:
         thread.start()
     try:
-        # 1. Simulate, then 2. draw.
-        replay(
-            scout,
-            scout.restore(model.snapshot(start_state)),
-            timeline,
-            on_step=keep,
-            keyframes=snapshots,
-            render=False,
-        )
-        result.scout_s = time.perf_counter() - started
-        with quick_gil_handoff():
-            while done < total:
-                draw()
-    finally:
+        try:
+            # 1. Simulate, then 2. draw.
+            replay(
+                scout,
+                scout.restore(model.snapshot(start_state)),
+                timeline,
+                on_step=keep,
+                keyframes=snapshots,
+                render=False,
+                sound=False,
+            )
+            soundtrack.end()
+            result.scout_s = time.perf_counter() - started
+            with quick_gil_handoff():
+                while done < total:
+                    draw()
+        finally:
+            for thread in workers:
+                thread.inbox.put(None)
+            for thread in workers:
+                thread.join()
         for thread in workers:
-            thread.inbox.put(None)
-        for thread in workers:
-            thread.join()
-    for thread in workers:
-        if thread.error is not None:
-            raise thread.error
+            if thread.error is not None:
+                raise thread.error
+        # 3. Join the segments and mux the sound, once its process has written it.
+        muxing = time.perf_counter()
+        soundtrack.finish(timeout_s=SOUND_WAIT_S)
+    except BaseException:
+        soundtrack.abort()
+        raise
     result.keyframes = {k: v for k, v in snapshots.items() if int(k) % KEYFRAME_TICKS == 0}
-
-    # 3. Join the segments and mux the sound.
-    muxing = time.perf_counter()
     joined = workdir / "video.h264"
     with open(joined, "wb") as out_file:
         for encoder in encoders:
