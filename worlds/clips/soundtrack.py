@@ -41,11 +41,14 @@ class Soundtrack:
         self.path, self.log_path = path, log_path
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH")) if p)
-        with open(log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "worlds.clips.soundtrack", str(path)],
-                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log, env=env,
-            )  # fmt: skip
+        try:
+            with open(log_path, "wb") as log:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "worlds.clips.soundtrack", str(path)],
+                    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log, env=env,
+                )  # fmt: skip
+        except OSError as exc:
+            raise RuntimeError(f"The clip's sound could not be started: {exc}") from exc
         self.pending: list[Hearing] = []
         self.heard = 0
         self.ended = False

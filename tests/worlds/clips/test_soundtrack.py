@@ -89,3 +89,8 @@ def test_an_aborted_track_stops_its_process(tmp_path, storm_hearings):
     assert not track.feeder.is_alive()
     with pytest.raises(RuntimeError, match="last tick"):
         track.hear(heard[1])
+
+
+def test_it_says_when_the_sound_cannot_start(tmp_path):
+    with pytest.raises(RuntimeError, match="sound could not be started"):
+        Soundtrack(tmp_path / "audio.mp4", tmp_path / "missing" / "soundtrack.log")
