@@ -1,4 +1,5 @@
-"""python manage.py bench_clips [--seconds 20] [--resolution 720p] [--device cuda] [--json]"""
+"""python manage.py bench_clips [--seconds 20] [--resolution 720p] [--device cuda]
+[--renders N] [--json]"""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--device", default="cpu", help="cpu or cuda")
         parser.add_argument("--keep", default="", help="a folder to keep the MP4 in")
         parser.add_argument("--segments", type=int, default=0, help="batched segments (GPU)")
+        parser.add_argument("--renders", type=int, default=1, help="clips in a row")
         parser.add_argument("--json", action="store_true", help="print JSON only")
 
     def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
@@ -33,6 +35,7 @@ class Command(BaseCommand):
             model=model,
             keep=options["keep"],
             segments=options["segments"] or None,
+            renders=options["renders"],
         )
         if options["json"]:
             self.stdout.write(json.dumps(figures, indent=2))
@@ -46,6 +49,11 @@ class Command(BaseCommand):
             ),
             ("render time", f"{figures['wall_seconds']} s"),
             ("speed", f"{figures['speed_x_realtime']}x real time"),
+            *(
+                [("each render", ", ".join(f"{x}x" for x in figures["speed_x_realtime_each"]))]
+                if len(figures["speed_x_realtime_each"]) > 1
+                else []
+            ),
             (
                 "encoding",
                 f"{figures['encode_seconds']} s busy = "
