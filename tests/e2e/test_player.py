@@ -284,3 +284,43 @@ def test_in_direct_mode_the_touch_controls_step_aside(phone: Page) -> None:
     phone.get_by_role("tab", name="Direct").click()
     expect(phone.get_by_role("button", name="Jump")).to_be_hidden()
     expect(phone.locator(".touch-hint")).to_be_hidden()
+
+
+def test_a_touch_laptop_shows_the_touch_controls_on_its_first_touch(
+    browser, tidepool_server
+) -> None:
+    """A laptop with a touch screen has a mouse too: the controls wait for a touch."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, has_touch=True)
+    # Chromium's touch emulation always reports a coarse pointer, as a phone does; a touch
+    # laptop's main pointer is its mouse, so the page's query for a coarse one says no.
+    context.add_init_script(
+        "const realMatchMedia = window.matchMedia.bind(window);"
+        "window.matchMedia = (query) =>"
+        "  realMatchMedia(query.includes('pointer: coarse') ? 'not all' : query);"
+    )
+    try:
+        laptop = context.new_page()
+        laptop.goto(tidepool_server.world_url())
+        laptop.click("[data-action=play]")
+        laptop.wait_for_function(
+            "window.tidepoolPlayer && window.tidepoolPlayer.framesDrawn > 0", timeout=60_000
+        )
+        assert laptop.evaluate("navigator.maxTouchPoints > 0")
+        assert not laptop.evaluate("matchMedia('(pointer: coarse)').matches")
+        jump = laptop.get_by_role("button", name="Jump")
+        expect(jump).to_be_hidden()
+        expect(laptop.locator(".touch-hint")).to_be_hidden()
+
+        box = laptop.locator("#player-canvas").bounding_box()
+        assert box is not None
+        cdp = laptop.context.new_cdp_session(laptop)
+        thumb = (box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.7)
+        touch(cdp, "touchStart", [thumb])
+        touch(cdp, "touchMove", [(thumb[0], thumb[1] - 40)])
+        laptop.wait_for_function(f"{LAST_INPUT}.axes[1] > 0.5", timeout=5_000)
+        expect(jump).to_be_visible()  # the first touch brought the controls
+        expect(laptop.locator(".touch-stick")).to_be_visible()
+        touch(cdp, "touchEnd", [])
+        laptop.wait_for_function(f"{LAST_INPUT}.axes.every((axis) => axis === 0)", timeout=5_000)
+    finally:
+        context.close()
