@@ -14,6 +14,22 @@ from worlds.live.protocol import AUDIO, VIDEO, VIDEO_HEADER
 ROUTER = URLRouter([path("ws/play/<uuid:session_id>/", PlayConsumer.as_asgi())])
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_connections_left_behind(django_db_setup, django_db_blocker):
+    """The consumers and the embedded worker reach the database from threads of their
+    own, whose connections outlive the tests: end them, so the test database can go."""
+    yield
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 @pytest.fixture(autouse=True)
 def small_frames(settings):
     """Live tests render tiny frames: the pixels are not what they check."""
