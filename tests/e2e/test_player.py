@@ -152,6 +152,15 @@ def test_spectator_watches_the_same_session(playing: Page, browser) -> None:
         context.close()
 
 
+def start_playing(page: Page, tidepool_server, frames: int = 0) -> None:
+    """The world page, then Play, until the player has drawn more than `frames` frames."""
+    page.goto(tidepool_server.world_url())
+    page.click("[data-action=play]")
+    page.wait_for_function(
+        f"window.tidepoolPlayer && window.tidepoolPlayer.framesDrawn > {frames}", timeout=60_000
+    )
+
+
 @pytest.fixture
 def phone(browser, tidepool_server) -> Iterator[Page]:
     """The player on a phone-sized touch screen, drawing frames."""
@@ -163,11 +172,7 @@ def phone(browser, tidepool_server) -> Iterator[Page]:
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.js_errors = errors  # type: ignore[attr-defined]
     try:
-        page.goto(tidepool_server.world_url())
-        page.click("[data-action=play]")
-        page.wait_for_function(
-            "window.tidepoolPlayer && window.tidepoolPlayer.framesDrawn > 2", timeout=60_000
-        )
+        start_playing(page, tidepool_server, frames=2)
         yield page
     finally:
         context.close()
@@ -190,11 +195,7 @@ def test_a_phone_on_its_side_shows_the_whole_picture(browser, tidepool_server) -
     )
     try:
         phone = context.new_page()
-        phone.goto(tidepool_server.world_url())
-        phone.click("[data-action=play]")
-        phone.wait_for_function(
-            "window.tidepoolPlayer && window.tidepoolPlayer.framesDrawn > 0", timeout=60_000
-        )
+        start_playing(phone, tidepool_server)
         box = phone.evaluate("document.getElementById('stage').getBoundingClientRect().toJSON()")
         assert box["top"] >= 0 and box["bottom"] <= 390, box
         expect(phone.get_by_role("button", name="Jump")).to_be_in_viewport()
@@ -300,11 +301,7 @@ def test_a_touch_laptop_shows_the_touch_controls_on_its_first_touch(
     )
     try:
         laptop = context.new_page()
-        laptop.goto(tidepool_server.world_url())
-        laptop.click("[data-action=play]")
-        laptop.wait_for_function(
-            "window.tidepoolPlayer && window.tidepoolPlayer.framesDrawn > 0", timeout=60_000
-        )
+        start_playing(laptop, tidepool_server)
         assert laptop.evaluate("navigator.maxTouchPoints > 0")
         assert not laptop.evaluate("matchMedia('(pointer: coarse)').matches")
         jump = laptop.get_by_role("button", name="Jump")
