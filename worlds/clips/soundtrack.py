@@ -50,7 +50,6 @@ class Soundtrack:
         except OSError as exc:
             raise RuntimeError(f"The clip's sound could not be started: {exc}") from exc
         self.pending: list[Hearing] = []
-        self.heard = 0
         self.ended = False
         # The pipe holds 64 KiB: the child reads nothing until it has started, so a thread
         # of ours waits on the pipe, not the scout.
@@ -63,7 +62,6 @@ class Soundtrack:
         if self.ended:
             raise RuntimeError("The sound track has had its last tick.")
         self.pending.append(hearing)
-        self.heard += 1
         if len(self.pending) >= BATCH_TICKS:
             self._send()
 
