@@ -68,6 +68,15 @@ def test_the_world_page_shows_title_prompt_owner_and_snapshots(client, creator):
     assert snapshot.slug in page
 
 
+def test_only_visitors_are_offered_a_report_link_on_the_world_page(
+    creator, creator_client, stranger_client
+):
+    world = WorldFactory(owner=creator, visibility=Visibility.PUBLIC)
+    report = f"/moderation/report/world/{world.slug}/"
+    assert report in stranger_client.get(f"/w/{world.slug}/").content.decode()
+    assert report not in creator_client.get(f"/w/{world.slug}/").content.decode()
+
+
 def test_the_world_page_shows_the_remix_lineage(client, creator, stranger):
     original = WorldFactory(owner=creator, title="Cove")
     remix = WorldFactory(owner=stranger, parent=original, root=original, title="Cove at night")

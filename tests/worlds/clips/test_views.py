@@ -242,3 +242,10 @@ def test_a_world_lists_finished_clips_to_viewers_and_its_makers_own_clips_in_any
 def test_the_clip_page_offers_a_report_link(ready_clip):
     page = Client().get(f"/c/{ready_clip.slug}/").content.decode()
     assert f"/moderation/report/clip/{ready_clip.slug}/" in page
+
+
+def test_the_clips_maker_is_not_offered_a_report_link(world, creator_client):
+    clip = make_clip(world)
+    page = creator_client.get(f"/c/{clip.slug}/").content.decode()
+    assert "Edit timeline" in page
+    assert f"/moderation/report/clip/{clip.slug}/" not in page
