@@ -91,6 +91,7 @@ class SnapshotOut(Schema):
     world: str
     tick: int
     label: str
+    kind: str
     author: str | None
     parent: str | None
     thumbnail_url: str | None
@@ -145,6 +146,7 @@ def _snapshot_out(snapshot: Snapshot, *, with_state: bool = False) -> dict[str, 
         "world": snapshot.world.slug,
         "tick": snapshot.tick,
         "label": snapshot.label,
+        "kind": snapshot.kind,
         "author": snapshot.author.username if snapshot.author else None,
         "parent": snapshot.parent.slug if snapshot.parent else None,
         "thumbnail_url": snapshot.thumbnail.url if snapshot.thumbnail else None,

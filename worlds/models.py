@@ -25,6 +25,14 @@ class ModerationStatus(models.TextChoices):
     HIDDEN = "hidden", "Hidden"
 
 
+class SnapshotKind(models.TextChoices):
+    SAVED = "saved", "Saved"
+    # Pinned by "Record" in the player: the exact moment a recorded clip starts. Reached
+    # through its clip, so the world's snapshot list leaves it out.
+    CLIP_START = "clip_start", "Clip start"
+    REMIX_POINT = "remix_point", "Remix point"
+
+
 class Tag(models.Model):
     name = models.SlugField(max_length=40, unique=True)
 
@@ -108,6 +116,7 @@ class Snapshot(models.Model):
     tick = models.PositiveBigIntegerField(default=0)
     thumbnail = models.ImageField(upload_to="snapshots/thumbnails/", blank=True)
     label = models.CharField(max_length=120, blank=True)
+    kind = models.CharField(max_length=16, choices=SnapshotKind.choices, default=SnapshotKind.SAVED)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from worlds.models import ModerationStatus, Snapshot, Visibility, World
+from worlds.models import ModerationStatus, Snapshot, SnapshotKind, Visibility, World
 
 Viewer = AbstractBaseUser | AnonymousUser | None
 
@@ -88,6 +88,13 @@ def snapshot_list_visible(*, world: World, viewer: Viewer) -> QuerySet[Snapshot]
         )
         history = Q(pk__in=list(first))
     return snapshots.filter(history | own)
+
+
+def snapshot_list_for_world_page(*, world: World, viewer: Viewer) -> QuerySet[Snapshot]:
+    """The visible snapshots a world's page lists. The moments recorded clips start from
+    are left out, since each is shown with its clip, unless one is the published one."""
+    clip_starts = Q(kind=SnapshotKind.CLIP_START) & ~Q(pk=world.published_snapshot_id)
+    return snapshot_list_visible(world=world, viewer=viewer).exclude(clip_starts)
 
 
 def snapshot_get_visible(*, world: World, slug: str, viewer: Viewer) -> Snapshot:

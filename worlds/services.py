@@ -26,7 +26,7 @@ from moderation.verdicts import (
 from moderation.world_content import moderation_record_content
 from tidepool.tasks import enqueue
 from worlds.counters import world_count_remix
-from worlds.models import Snapshot, Tag, Visibility, World
+from worlds.models import Snapshot, SnapshotKind, Tag, Visibility, World
 from worlds.selectors import snapshot_list_visible, world_can_view
 from worlds.validators import (
     MAX_SEED,
@@ -268,6 +268,7 @@ def snapshot_create(
     label: str = "",
     author: AbstractBaseUser | None = None,
     parent: Snapshot | None = None,
+    kind: str = SnapshotKind.SAVED,
 ) -> Snapshot:
     if not isinstance(state, dict) or "version" not in state:
         raise ValidationError({"state": ["A snapshot state must be a versioned world state."]})
@@ -284,6 +285,7 @@ def snapshot_create(
         state=state,
         tick=tick,
         label=label.strip()[:120],
+        kind=kind,
         author=author if author is not None and author.is_authenticated else None,
         parent=parent,
     )

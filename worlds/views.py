@@ -61,7 +61,7 @@ def world_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "world": world,
         "is_owner": is_owner,
-        "snapshots": selectors.snapshot_list_visible(world=world, viewer=request.user)[:24],
+        "snapshots": selectors.snapshot_list_for_world_page(world=world, viewer=request.user)[:24],
         "lineage": selectors.world_lineage(world=world, viewer=request.user),
         "attribution": selectors.world_attribution(world=world, viewer=request.user),
         "publish_form": PublishForm(
@@ -69,7 +69,7 @@ def world_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 "visibility": world.visibility,
                 "snapshot": world.published_snapshot.slug if world.published_snapshot else "",
             },
-            snapshots=selectors.snapshot_list_visible(world=world, viewer=request.user)[:50],
+            snapshots=selectors.snapshot_list_for_world_page(world=world, viewer=request.user)[:50],
         )
         if is_owner
         else None,

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import SnapshotFactory, WorldFactory
-from worlds.models import Visibility, World
+from worlds.models import SnapshotKind, Visibility, World
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,26 @@ def test_the_world_page_shows_title_prompt_owner_and_snapshots(client, creator):
     assert "Cove" in page and "a quiet beach at sunset" in page and "alice" in page
     assert "Remix from here" in page
     assert snapshot.slug in page
+
+
+def test_the_world_page_leaves_out_the_moments_recorded_clips_start_from(creator, creator_client):
+    world = WorldFactory(owner=creator)
+    saved = SnapshotFactory(world=world, label="by the pier")
+    clip_start = SnapshotFactory(world=world, label="Clip start", kind=SnapshotKind.CLIP_START)
+    page = creator_client.get(f"/w/{world.slug}/").content.decode()
+    assert f'id="snapshot-{saved.slug}"' in page
+    assert f'id="snapshot-{clip_start.slug}"' not in page
+    assert f'value="{clip_start.slug}"' not in page  # nor among the versions to publish
+    assert creator_client.get(f"/s/{clip_start.slug}/").status_code == 302
+
+
+def test_the_world_page_lists_a_clip_start_that_was_published(creator, creator_client):
+    world = WorldFactory(owner=creator)
+    clip_start = SnapshotFactory(world=world, label="Clip start", kind=SnapshotKind.CLIP_START)
+    world.published_snapshot = clip_start
+    world.save()
+    page = creator_client.get(f"/w/{world.slug}/").content.decode()
+    assert f'id="snapshot-{clip_start.slug}"' in page
 
 
 def test_only_visitors_are_offered_a_report_link_on_the_world_page(

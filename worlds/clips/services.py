@@ -19,7 +19,7 @@ from worlds.clips.models import Clip
 from worlds.clips.script import FPS, MAX_DURATION_S, compile_script, tick_of, validate_script
 from worlds.clips.selectors import clip_can_edit, clip_can_view
 from worlds.clips.storage import delete_unreferenced
-from worlds.models import PlaySession, Snapshot, World
+from worlds.models import PlaySession, Snapshot, SnapshotKind, World
 from worlds.selectors import snapshot_list_visible, world_can_view
 
 User = AbstractBaseUser | AnonymousUser
@@ -206,7 +206,11 @@ def clip_create_from_session(
         raise Http404("No session found at this link.")
     if isinstance(start_snapshot, dict):
         start_snapshot = snapshot_create(
-            world=world, state=start_snapshot, label="Clip start", author=user
+            world=world,
+            state=start_snapshot,
+            label="Clip start",
+            author=user,
+            kind=SnapshotKind.CLIP_START,
         )
     if start_snapshot.world_id != world.pk:
         raise ValidationError({"start_snapshot": ["That snapshot is not one of this world's."]})

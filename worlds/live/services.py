@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from worlds.counters import viewer_key, world_count_play
 from worlds.live import input_log
-from worlds.models import Command, InferenceWorker, PlaySession, Snapshot, World
+from worlds.models import Command, InferenceWorker, PlaySession, Snapshot, SnapshotKind, World
 from worlds.selectors import snapshot_list_visible, world_can_view
 
 # Long enough that a busy machine's late heartbeat is not taken for a dead worker.
@@ -276,9 +276,15 @@ def session_log_command(
 
 
 def session_save_snapshot(
-    *, session_id: str, state: dict[str, Any], label: str, jpeg: bytes | None
+    *,
+    session_id: str,
+    state: dict[str, Any],
+    label: str,
+    jpeg: bytes | None,
+    kind: str = SnapshotKind.SAVED,
 ) -> Snapshot | None:
-    """A named snapshot from the player ("Save snapshot"), with the current frame."""
+    """A snapshot from the player ("Save snapshot", or the moment of a Record or Remix),
+    with the current frame."""
     session = PlaySession.objects.select_related("world").filter(pk=session_id).first()
     if session is None or session.player_id is None:
         return None  # anonymous players can save nothing
@@ -288,6 +294,7 @@ def session_save_snapshot(
         state=state,
         tick=int(state.get("tick", 0)),
         label=label or f"Saved at {timezone.now():%H:%M}",
+        kind=kind,
         author_id=session.player_id,
     )
     if jpeg:

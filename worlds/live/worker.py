@@ -27,11 +27,14 @@ from django.db import connections
 
 from worlds.live import input_log, services
 from worlds.live.protocol import pack_audio, pack_video
+from worlds.models import SnapshotKind
 
 log = logging.getLogger(__name__)
 
 AUTOSAVE_SECONDS = 10.0
 CHECKPOINT_TICKS = 30
+# What the player asked a snapshot for ("purpose" on the wire) says what kind it is.
+SNAPSHOT_KINDS = {"record": SnapshotKind.CLIP_START, "remix": SnapshotKind.REMIX_POINT}
 MAX_CATCH_UP_TICKS = 4  # at most this many unrendered ticks before each rendered one
 OUTBOX_TICKS = 2
 # A tick may start up to this share of a period early when a player's new input waits, so
@@ -472,6 +475,7 @@ class InferenceWorker:
                 state=state,
                 label=label,
                 jpeg=jpeg,
+                kind=SNAPSHOT_KINDS.get(purpose, SnapshotKind.SAVED),
             )
             await self.layer.group_send(
                 group,

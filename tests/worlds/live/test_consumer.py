@@ -9,7 +9,7 @@ from tests.factories import SnapshotFactory, UserFactory, WorldFactory
 from tests.worlds.live.conftest import communicator, receive_until
 from worlds.live import protocol
 from worlds.live.services import session_start
-from worlds.models import Command, PlaySession, Visibility
+from worlds.models import Command, PlaySession, SnapshotKind, Visibility
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -232,9 +232,10 @@ async def test_record_turns_what_happened_into_a_clip():
     await comm.send_to(text_data=json.dumps({"type": "record", "action": "stop"}))
     saved = await receive_until(comm, lambda m: m["type"] == "record")
     assert saved["status"] == "saved", saved
-    clip = await sync_to_async(Clip.objects.get)(owner=user)
+    clip = await sync_to_async(Clip.objects.select_related("start_snapshot").get)(owner=user)
     assert saved["clip_url"] == clip.get_absolute_url()
     assert any(event["type"] == "command" for event in clip.script["events"])
+    assert clip.start_snapshot.kind == SnapshotKind.CLIP_START
     await comm.disconnect()
 
 
@@ -250,9 +251,10 @@ async def test_remix_from_here_makes_a_world_of_the_players_own():
     await receive_until(comm, is_video)
     await comm.send_to(text_data=json.dumps({"type": "remix"}))
     remixed = await receive_until(comm, lambda m: m["type"] == "remix")
-    remix = await sync_to_async(World.objects.get)(owner=player)
+    remix = await sync_to_async(World.objects.select_related("parent_snapshot").get)(owner=player)
     assert remixed["world_url"] == remix.get_absolute_url()
     assert remix.parent_id == world.pk
+    assert remix.parent_snapshot.kind == SnapshotKind.REMIX_POINT
     await comm.disconnect()
 
 
