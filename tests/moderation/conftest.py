@@ -5,6 +5,9 @@ from django.contrib.auth.models import Permission
 
 from tests.factories import UserFactory
 
+# Replays and verdicts run the live consumer, whose threads leave connections open.
+from tests.worlds.live.conftest import no_connections_left_behind  # noqa: F401
+
 
 @pytest.fixture
 def moderator(db):
