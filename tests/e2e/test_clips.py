@@ -47,6 +47,10 @@ def test_a_recorded_session_becomes_a_clip_that_renders(
     href = link.get_attribute("href")
     assert href and re.fullmatch(r"/c/\w+/", href), href
     expect(record).to_have_attribute("aria-pressed", "false")
+    assert page.locator(".toast").filter(has_text="Making your clip").count() == 0
+    # Beside the picture, the toasts leave the Director's input free to type into.
+    toasts, command = page.locator(".toasts").bounding_box(), page.locator("#command-input")
+    assert toasts["y"] + toasts["height"] < command.bounding_box()["y"]
 
     page.goto(tidepool_server.url + href)
     expect(page.locator("h1")).to_contain_text("Lighthouse at dusk")

@@ -6,6 +6,7 @@ export function attachRecorder(player) {
   let recording = false;
   let startedAt = 0;
   let timer = null;
+  let pending = null; // the "Making your clip…" toast, until the server answers
 
   const signedIn = () => {
     if (player.config.can_save !== false) return true;
@@ -38,7 +39,7 @@ export function attachRecorder(player) {
     player.connection.send({ type: "record", action: recording ? "stop" : "start" });
     if (recording) {
       record.disabled = true;
-      player.toasts.show("Making your clip…", { kind: "info", timeout: 4000 });
+      pending = player.toasts.show("Making your clip…", { kind: "info", timeout: 4000 });
     }
   });
 
@@ -57,6 +58,7 @@ export function attachRecorder(player) {
         player.toasts.show("Recording. Press Stop when you're done (3 minutes at most).", { kind: "info", timeout: 3000 });
       } else {
         setRecording(false);
+        pending?.remove();
         if (record) record.disabled = false;
         if (message.status === "saved") {
           player.toasts.show(`Your ${Math.round(message.seconds)} s clip is rendering.`,
