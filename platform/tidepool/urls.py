@@ -15,6 +15,6 @@ urlpatterns = [
 ]
 
 if settings.DEBUG or not settings.S3_BUCKET:
-    from django.views.static import serve
+    from tidepool.media import serve_media
 
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [path("media/<path:path>", serve_media, {"document_root": settings.MEDIA_ROOT})]
