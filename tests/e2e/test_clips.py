@@ -59,6 +59,23 @@ def test_a_recorded_session_becomes_a_clip_that_renders(
     expect(page.locator(".clip-events")).to_contain_text("walk forward for")
     page.screenshot(path=str(artifacts / "clip-recorded.png"), full_page=True)
 
+    # The strip under the video shows each event in its lane; clicking one seeks to it.
+    script = json.loads(page.locator("#clip-script").text_content() or "{}")
+    snow = next(e for e in script["events"] if e["type"] == "command")
+    expect(page.locator(".clip-mark-command")).to_have_count(1)
+    expect(page.locator(".clip-mark-input")).to_have_count(1)
+    page.wait_for_function("document.querySelector('[data-clip-video]').readyState >= 1")
+    page.click(".clip-mark-command")
+    page.wait_for_function(
+        f"Math.abs(document.querySelector('[data-clip-video]').currentTime - {snow['t']}) < 0.05"
+    )
+    end = page.locator(".clip-track-camera").bounding_box()
+    page.mouse.click(end["x"] + end["width"] * 0.9, end["y"] + end["height"] / 2)
+    page.wait_for_function(
+        f"document.querySelector('[data-clip-video]').currentTime > {script['duration_s'] * 0.8}"
+    )
+    expect(page.locator("#clip-t")).not_to_have_value("0")  # the remix moment follows
+
     # Its timeline opens in the editor with the recorded length, and saves as recorded.
     page.click("a:has-text('Edit timeline')")
     duration = page.locator("#clip-duration")
@@ -68,6 +85,9 @@ def test_a_recorded_session_becomes_a_clip_that_renders(
     recorded = json.loads(page.locator("[data-json]").text_content() or "{}")["duration_s"]
     page.click("button[data-preset]:has-text('aerial')")
     expect(page.locator(".clip-event")).to_have_count(3)
+    expect(page.locator(".clip-mark-camera")).to_have_count(1)
+    page.click(".clip-mark-camera")
+    expect(page.locator(".clip-event-camera .clip-num")).to_be_focused()
     page.click("[data-save]")
     page.wait_for_url(tidepool_server.url + href)
     expect(page.locator(".clip-events")).to_contain_text("camera")

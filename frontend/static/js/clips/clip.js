@@ -1,5 +1,7 @@
-// The clip page: live render progress (polls a small JSON endpoint), copy buttons, and
-// "remix at this moment" taking the paused video's time.
+// The clip page: live render progress (polls a small JSON endpoint), copy buttons,
+// "remix at this moment" taking the paused video's time, and the timeline strip.
+import { drawStrip } from "./strip.js";
+
 const root = document.querySelector("[data-clip]");
 
 function formatEta(seconds) {
@@ -48,4 +50,25 @@ if (video && moment) {
   const sync = () => { moment.value = video.currentTime.toFixed(1); };
   video.addEventListener("pause", sync);
   video.addEventListener("seeked", sync);
+}
+
+// Clicking an event, or anywhere on the strip, seeks the video there; a playhead follows.
+const stripRoot = document.querySelector("[data-clip-strip]");
+const scriptData = document.getElementById("clip-script");
+if (stripRoot && scriptData) {
+  const script = JSON.parse(scriptData.textContent);
+  script.events = script.events || [];
+  const seek = video ? (t) => { video.currentTime = Math.max(0, t); } : null;
+  const strip = drawStrip(stripRoot, script, {
+    onPick: seek && ((_, event) => seek(event.t)),
+    onSeek: seek,
+  });
+  if (video) {
+    const follow = () => {
+      strip.setTime(video.currentTime);
+      if (!video.paused && !video.ended) requestAnimationFrame(follow);
+    };
+    ["play", "seeked", "loadedmetadata"].forEach((name) => video.addEventListener(name, follow));
+    strip.setTime(0);
+  }
 }

@@ -1,9 +1,11 @@
 // The timeline editor: a list of timed events you can add, remove and reorder.
+import { drawStrip } from "./strip.js";
 import { MAX_DURATION, describeInput, move, newEvent, sortEvents, validate, withKeys } from "./timeline.js";
 
 const config = JSON.parse(document.getElementById("clip-editor-config").textContent);
 const form = document.querySelector("[data-editor-form]");
 const list = form.querySelector("[data-timeline]");
+const stripRoot = form.querySelector("[data-strip]");
 const empty = form.querySelector("[data-empty]");
 const errorsBox = form.querySelector("[data-errors]");
 const jsonBox = form.querySelector("[data-json]");
@@ -87,8 +89,20 @@ function row(event, index) {
   return li;
 }
 
+// Clicking an event on the strip brings its row into view, ready to edit.
+function focusRow(index) {
+  const li = list.children[index];
+  if (!li) return;
+  li.scrollIntoView({ block: "center", behavior: "smooth" });
+  li.querySelector("input")?.focus({ preventScroll: true });
+  li.classList.remove("clip-event-picked");
+  void li.offsetWidth; // restart the highlight
+  li.classList.add("clip-event-picked");
+}
+
 function render() {
   list.replaceChildren(...script.events.map(row));
+  drawStrip(stripRoot, script, { onPick: focusRow });
   empty.hidden = script.events.length > 0;
   jsonBox.textContent = JSON.stringify(script, null, 2);
 }

@@ -1,0 +1,90 @@
+// A clip's timeline as a picture: one lane each for director commands, camera moves and
+// wandering, over a ruler. Each event sits at its time; a wander spans its duration.
+// Shared by the clip page (click to seek, a playhead follows the video) and the editor.
+import { describeInput } from "./timeline.js";
+
+const LANES = [["command", "Director"], ["camera", "Camera"], ["input", "Wander"]];
+const TICK_STEPS = [0.5, 1, 2, 5, 10, 15, 30, 60];
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text) node.textContent = text;
+  return node;
+}
+
+export function formatTime(seconds) {
+  if (seconds < 60) return `${Math.round(seconds * 10) / 10} s`;
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+}
+
+export function describeEvent(event) {
+  if (event.type === "input") {
+    return `${formatTime(event.t)}: ${describeInput(event)} for ${formatTime(event.duration || 0)}`;
+  }
+  return `${formatTime(event.t)}: ${event.text}`;
+}
+
+/**
+ * Draw `script` into `root`. `onPick(index, event)` runs when an event is clicked and
+ * `onSeek(t)` when the track is clicked elsewhere. The returned `setTime(t)` moves the
+ * playhead (null hides it).
+ */
+export function drawStrip(root, script, { onPick, onSeek } = {}) {
+  const total = Math.max(script.duration_s || 0, 0.1);
+  const at = (t) => `${Math.min(100, Math.max(0, (t / total) * 100))}%`;
+  const names = el("div", "clip-strip-names");
+  const tracks = el("div", "clip-strip-tracks");
+  for (const [type, name] of LANES) {
+    names.append(el("span", "", name));
+    const track = el("div", `clip-track clip-track-${type}`);
+    track.dataset.lane = type;
+    script.events.forEach((event, index) => {
+      if (event.type !== type) return;
+      const mark = el("button", `clip-mark clip-mark-${type}`);
+      mark.type = "button";
+      mark.title = describeEvent(event);
+      mark.setAttribute("aria-label", mark.title);
+      mark.dataset.index = index;
+      mark.style.left = at(event.t);
+      if (type === "input") mark.style.width = at(Math.min(event.duration || 0, total - event.t));
+      mark.addEventListener("click", (e) => {
+        e.stopPropagation();
+        onPick?.(index, event);
+      });
+      track.append(mark);
+    });
+    tracks.append(track);
+  }
+
+  const ruler = el("div", "clip-ruler");
+  const step = TICK_STEPS.find((s) => total / s <= 8) || 60;
+  for (let t = 0; t <= total + 1e-6; t += step) {
+    const tick = el("span", t > total * 0.95 ? "clip-tick clip-tick-end" : "clip-tick", formatTime(t));
+    tick.style.left = at(t);
+    ruler.append(tick);
+  }
+  names.append(el("span"));
+  tracks.append(ruler);
+
+  const playhead = el("div", "clip-playhead");
+  playhead.hidden = true;
+  tracks.append(playhead);
+  if (onSeek) {
+    tracks.classList.add("clip-strip-seekable");
+    tracks.addEventListener("click", (e) => {
+      const box = tracks.getBoundingClientRect();
+      onSeek(((e.clientX - box.left) / box.width) * total);
+    });
+  }
+
+  root.classList.add("clip-strip");
+  root.replaceChildren(names, tracks);
+  return {
+    setTime(t) {
+      playhead.hidden = t == null;
+      if (t != null) playhead.style.left = at(t);
+    },
+  };
+}
