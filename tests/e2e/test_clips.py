@@ -108,3 +108,13 @@ def test_a_recorded_session_becomes_a_clip_that_renders(
     )
     assert event["keys"] == ["s", "shift"] and "move" not in event
     expect(page.locator(".clip-event-input .clip-recorded")).to_have_count(0)
+
+    # On the world's page, the clip's card plays its short preview while pointed at.
+    page.goto(tidepool_server.world_url())
+    card = page.locator(".clip-card").first
+    expect(card.locator("[data-card-preview]")).to_have_count(1)
+    card.hover()
+    expect(card).to_have_class(re.compile(r"\bcard-previewing\b"))
+    assert not card.locator("[data-card-preview]").evaluate("video => video.paused")
+    page.mouse.move(0, 0)
+    expect(card).not_to_have_class(re.compile(r"\bcard-previewing\b"))
