@@ -59,7 +59,9 @@ export function drawStrip(root, script, { onPick, onSeek } = {}) {
   }
 
   const ruler = el("div", "clip-ruler");
-  const step = TICK_STEPS.find((s) => total / s <= 8) || 60;
+  // A label needs about 3.5rem: fewer ticks on a narrow screen.
+  const most = Math.max(2, Math.min(8, Math.floor((root.clientWidth || 640) / 70)));
+  const step = TICK_STEPS.find((s) => total / s <= most) || 60;
   for (let t = 0; t <= total + 1e-6; t += step) {
     const tick = el("span", t > total * 0.95 ? "clip-tick clip-tick-end" : "clip-tick", formatTime(t));
     tick.style.left = at(t);
