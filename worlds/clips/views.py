@@ -26,7 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from worlds.clips import selectors, services
 from worlds.clips.models import Clip
 from worlds.clips.script import CAMERA_PRESETS, MAX_DURATION_S, describe_input
-from worlds.selectors import snapshot_list_visible, world_get_visible
+from worlds.models import SnapshotKind
+from worlds.selectors import snapshot_list_for_world_page, snapshot_list_visible, world_get_visible
 
 EMBED_SIZE = (640, 360)
 
@@ -68,12 +69,23 @@ def _errors(error: ValidationError) -> JsonResponse:
 
 
 def _editor_context(request: HttpRequest, world: Any, clip: Clip | None) -> dict[str, Any]:
-    snapshots = snapshot_list_visible(world=world, viewer=request.user)[:50]
+    """A new clip starts from a saved moment or where a recorded clip starts; an edited
+    clip keeps its own start, so that is all the (disabled) choice shows."""
+    if clip is not None:
+        saved, clip_starts = [], [clip.start_snapshot] if clip.start_snapshot else []
+    else:
+        saved = snapshot_list_for_world_page(world=world, viewer=request.user)[:40]
+        clip_starts = (
+            snapshot_list_visible(world=world, viewer=request.user)
+            .filter(kind=SnapshotKind.CLIP_START)
+            .prefetch_related("clips")[:20]
+        )
     script = clip.script if clip else {"version": 1, "duration_s": 10, "events": []}
     return {
         "world": world,
         "clip": clip,
-        "snapshots": snapshots,
+        "saved_snapshots": saved,
+        "clip_starts": clip_starts,
         "editor_config": {
             "script": script,
             "title": clip.title if clip else "",

@@ -9,10 +9,11 @@ import re
 import pytest
 from django.test import Client
 
+from tests.factories import SnapshotFactory
 from tests.worlds.clips.conftest import STORM_SCRIPT, make_clip
 from worlds.clips.models import Clip
 from worlds.clips.tasks import clip_render
-from worlds.models import World
+from worlds.models import SnapshotKind, World
 
 pytestmark = pytest.mark.django_db
 # The clips' own oEmbed endpoint; the site-wide /oembed hands clip links to the same code.
@@ -203,6 +204,32 @@ def test_the_timeline_editor_creates_and_edits_clips(world, creator_client, stra
     assert changed.status_code == 200
     clip.refresh_from_db()
     assert clip.duration_s == 3 and clip.status == Clip.Status.QUEUED
+
+
+def test_the_editor_offers_saved_moments_then_where_recorded_clips_start(
+    world, creator, creator_client
+):
+    saved = SnapshotFactory(world=world, label="by the pier", tick=40)
+    recorded_start = SnapshotFactory(
+        world=world, label="Clip start", tick=90, kind=SnapshotKind.CLIP_START
+    )
+    recorded = make_clip(world, title="Thunder at the pier")
+    recorded.start_snapshot = recorded_start
+    recorded.save()
+    page = creator_client.get(f"/w/{world.slug}/clips/new/").content.decode()
+    saved_group = page.index('<optgroup label="Saved moments">')
+    starts_group = page.index('<optgroup label="Where recorded clips start">')
+    assert saved_group < page.index(f'value="{saved.slug}"') < starts_group
+    assert f'value="{recorded_start.slug}">Start of “Thunder at the pier” (tick 90)' in page
+
+
+def test_editing_a_clip_shows_where_it_starts_however_old(world, creator_client):
+    clip = make_clip(world)
+    for tick in range(60):  # newer snapshots push its start off any list
+        SnapshotFactory(world=world, tick=tick + 1, label=f"later {tick}")
+    page = creator_client.get(f"/c/{clip.slug}/edit/").content.decode()
+    assert f'<option value="{clip.start_snapshot.slug}">' in page
+    assert "later 0" not in page
 
 
 def test_the_editor_reports_bad_scripts_clearly_and_saves_nothing(world, creator_client):
