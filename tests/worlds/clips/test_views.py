@@ -220,7 +220,7 @@ def test_the_editor_offers_saved_moments_then_where_recorded_clips_start(
     saved_group = page.index('<optgroup label="Saved moments">')
     starts_group = page.index('<optgroup label="Where recorded clips start">')
     assert saved_group < page.index(f'value="{saved.slug}"') < starts_group
-    assert f'value="{recorded_start.slug}">Start of “Thunder at the pier” (tick 90)' in page
+    assert f'value="{recorded_start.slug}">Start of “Thunder at the pier” · tick 90 · ' in page
 
 
 def test_editing_a_clip_shows_where_it_starts_however_old(world, creator_client):
