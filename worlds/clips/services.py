@@ -350,5 +350,6 @@ def clip_remix_at(*, clip: Clip, user: User, t: Any, title: str = "") -> World:
             label=f"{clip.title[:80]} at {seconds:.1f} s",
             author=user,
             parent=clip.start_snapshot,
+            kind=SnapshotKind.REMIX_POINT,
         )
         return world_remix(world=clip.world, snapshot=snapshot, user=user, title=title)

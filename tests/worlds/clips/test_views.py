@@ -168,6 +168,7 @@ def test_remixing_at_a_moment_starts_a_new_world_from_that_tick(ready_clip, stra
     snapshot = remix.snapshots.get()
     assert snapshot.tick == 45
     assert remix.parent_snapshot.label.endswith("at 1.5 s")
+    assert remix.parent_snapshot.kind == SnapshotKind.REMIX_POINT
 
     model = world_model("64x36", purpose="clips-replay")
     expected = replay(model, model.restore(ready_clip.start_snapshot.state),
