@@ -4,11 +4,17 @@ const calm = window.matchMedia("(prefers-reduced-motion: reduce)");
 document.querySelectorAll(".clip-card").forEach((card) => {
   const video = card.querySelector("[data-card-preview]");
   if (!video) return;
+  let wanted = false;
   const start = () => {
     if (calm.matches) return;
-    video.play().then(() => card.classList.add("card-previewing")).catch(() => {});
+    wanted = true;
+    video.play().then(() => {
+      if (wanted) card.classList.add("card-previewing");
+      else video.pause(); // the pointer left before the preview started
+    }).catch(() => {});
   };
   const stop = () => {
+    wanted = false;
     card.classList.remove("card-previewing");
     video.pause();
     video.currentTime = 0;
