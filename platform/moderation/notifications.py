@@ -1,4 +1,4 @@
-"""Notices to users about decisions on their content and their account."""
+"""Notices to users: decisions on their content and account, and how their clips rendered."""
 
 from __future__ import annotations
 

@@ -93,9 +93,8 @@ def notifications(request: HttpRequest) -> HttpResponse:
                 "appealed": entry is not None and entry.pk in appealed,
             }
         )
-    response = render(request, "moderation/notifications.html", {"rows": rows})
-    notifications_mark_read(user=request.user)
-    return response
+    notifications_mark_read(user=request.user)  # the rows above keep showing which were new
+    return render(request, "moderation/notifications.html", {"rows": rows})
 
 
 @login_required

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from moderation.notifications import notify
 from worlds.clips.models import Clip
 from worlds.clips.storage import delete_unreferenced
 
@@ -101,6 +102,11 @@ def _fail(clip: Clip, reason: str) -> None:
     clip.save(
         update_fields=["status", "error", "render_token", "eta_s", "finished_at", "updated_at"]
     )
+    notify(
+        user=clip.owner,
+        text=f"Your clip “{clip.title}” could not be rendered: {clip.error.rstrip('.')}.",
+        link=clip.get_absolute_url(),
+    )
 
 
 @transaction.atomic
@@ -143,6 +149,8 @@ def clip_render_finish(
     clip.size_bytes = size_bytes
     clip.keyframes = keyframes
     clip.save()
+    link = clip.get_absolute_url()
+    notify(user=clip.owner, text=f"Your clip “{clip.title}” is ready.", link=link)
     stale = list(old - set(stored.values()))
     if stale:
         transaction.on_commit(lambda: delete_unreferenced(stale))

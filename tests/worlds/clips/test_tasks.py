@@ -17,6 +17,12 @@ from worlds.clips.models import Clip
 from worlds.clips.tasks import clip_render
 
 
+def notices(user) -> list[tuple[str, str]]:
+    from moderation.models import Notification
+
+    return [(n.text, n.link) for n in Notification.objects.filter(user=user)]
+
+
 @pytest.fixture
 def render_calls(monkeypatch):
     calls = []
@@ -63,6 +69,7 @@ def test_delivering_the_same_clip_twice_renders_it_once(world, render_calls):
     assert len(render_calls) == 1
     assert (clip.file.name, clip.thumbnail.name, clip.preview.name) == first
     assert len(stored_files(clip)) == 3  # nothing partial, nothing twice
+    assert notices(clip.owner) == [("Your clip “Storm clip” is ready.", clip.get_absolute_url())]
 
 
 def test_a_delivery_that_finds_a_live_render_leaves_it_alone(world, render_calls):
@@ -124,6 +131,9 @@ def test_storage_down_fails_the_clip_with_the_reason_and_keeps_no_file(
     assert len(attempts) == 4  # first try + 3 retries with backoff
     assert not clip.file and not clip.thumbnail and not clip.preview
     assert not default_storage.exists(f"clips/{clip.slug}")
+    [(text, link)] = notices(clip.owner)
+    assert text.startswith("Your clip “Storm clip” could not be rendered: Storage is unavailable")
+    assert link == clip.get_absolute_url()
 
     page = creator_client.get(clip.get_absolute_url())
     assert b"Storage is unavailable" in page.content
