@@ -18,6 +18,8 @@ from worlds.forms import PublishForm, WorldForm
 from worlds.live.services import world_latest_autosave
 from worlds.models import Snapshot
 
+CLIPS_SHOWN = 6  # on a world's page; the rest are a link away
+
 
 def _add_errors(form: WorldForm | PublishForm, error: ValidationError) -> None:
     errors = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
@@ -58,6 +60,7 @@ def world_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if settings.INFERENCE_WORKERS == "embedded":
         warm_in_background()
     is_owner = request.user.is_authenticated and world.owner_id == request.user.pk
+    clips = list(clip_list_for_world(world=world, viewer=request.user, limit=CLIPS_SHOWN + 1))
     context = {
         "world": world,
         "is_owner": is_owner,
@@ -73,7 +76,8 @@ def world_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if is_owner
         else None,
-        "clips": clip_list_for_world(world=world, viewer=request.user, limit=6),
+        "clips": clips[:CLIPS_SHOWN],
+        "more_clips": len(clips) > CLIPS_SHOWN,
         "liked": request.user.is_authenticated and world.likes.filter(user=request.user).exists(),
         "can_resume": world_latest_autosave(
             world=world,

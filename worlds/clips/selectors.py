@@ -35,8 +35,9 @@ def clip_get_visible(*, slug: str, viewer: Viewer) -> Clip:
     return clip
 
 
-def clip_list_for_world(*, world: World, viewer: Viewer, limit: int = 24) -> QuerySet[Clip]:
-    """Finished clips of a world the viewer can see; the viewer's own clips in any state."""
+def clip_list_for_world(*, world: World, viewer: Viewer, limit: int | None = 24) -> QuerySet[Clip]:
+    """Finished clips of a world the viewer can see; the viewer's own clips in any state.
+    Newest first; all of them when `limit` is None."""
     if not world_can_view(world=world, viewer=viewer):
         return Clip.objects.none()
     clips = Clip.objects.filter(world=world).select_related("owner")
@@ -46,7 +47,8 @@ def clip_list_for_world(*, world: World, viewer: Viewer, limit: int = 24) -> Que
     else:
         clips = clips.filter(Q(status=Clip.Status.READY) | Q(owner_id=me))
     clips = clips.exclude(Q(slug__in=hidden_clip_slugs()) & ~Q(owner_id=me))
-    return clips.order_by("-created_at", "-id")[:limit]
+    clips = clips.order_by("-created_at", "-id")
+    return clips if limit is None else clips[:limit]
 
 
 def clip_list_for_profile(*, owner: object, viewer: Viewer, limit: int = 24) -> list[Clip]:

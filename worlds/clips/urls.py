@@ -3,6 +3,7 @@ from django.urls import path
 from worlds.clips import views
 
 urlpatterns = [
+    path("w/<str:slug>/clips/", views.clip_list, name="clip-list"),
     path("w/<str:slug>/clips/new/", views.clip_new, name="clip-new"),
     path("c/<str:slug>/", views.clip_detail, name="clip-detail"),
     path("c/<str:slug>/edit/", views.clip_edit, name="clip-edit"),

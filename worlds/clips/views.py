@@ -10,6 +10,7 @@ from urllib.parse import urlencode, urlparse
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import (
     Http404,
     HttpRequest,
@@ -97,6 +98,20 @@ def _editor_context(request: HttpRequest, world: Any, clip: Clip | None) -> dict
             "cameraPresets": CAMERA_PRESETS,
         },
     }
+
+
+CLIPS_PER_PAGE = 24
+
+
+@require_GET
+def clip_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every clip of a world the viewer can see, newest first."""
+    world = world_get_visible(slug=slug, viewer=request.user)
+    clips = selectors.clip_list_for_world(world=world, viewer=request.user, limit=None)
+    page = Paginator(clips.select_related("world"), CLIPS_PER_PAGE).get_page(
+        request.GET.get("page", 1)
+    )
+    return render(request, "clips/list.html", {"world": world, "page": page})
 
 
 @login_required

@@ -277,3 +277,33 @@ def test_the_clips_maker_is_not_offered_a_report_link(world, creator_client):
     page = creator_client.get(f"/c/{clip.slug}/").content.decode()
     assert "Edit timeline" in page
     assert f"/moderation/report/clip/{clip.slug}/" not in page
+
+
+def test_a_worlds_page_links_to_all_its_clips_when_it_shows_only_some(world, client):
+    clips = [make_clip(world, title=f"Take {n}", status=Clip.Status.READY) for n in range(8)]
+    page = client.get(f"/w/{world.slug}/").content.decode()
+    assert f"/w/{world.slug}/clips/" in page
+    assert clips[-1].get_absolute_url() in page and clips[0].get_absolute_url() not in page
+
+    listed = client.get(f"/w/{world.slug}/clips/").content.decode()
+    assert all(clip.get_absolute_url() in listed for clip in clips)
+    assert listed.index("Take 7") < listed.index("Take 0")  # newest first
+
+
+def test_a_worlds_page_with_few_clips_needs_no_link_to_more(world, client):
+    make_clip(world, status=Clip.Status.READY)
+    assert f'/w/{world.slug}/clips/"' not in client.get(f"/w/{world.slug}/").content.decode()
+
+
+def test_the_clips_of_a_private_world_are_not_listed_to_others(private_world, stranger_client):
+    make_clip(private_world, status=Clip.Status.READY)
+    assert stranger_client.get(f"/w/{private_world.slug}/clips/").status_code == 404
+
+
+def test_the_clips_page_pages_through_many_clips(world, client):
+    for n in range(26):
+        make_clip(world, title=f"Take {n}", status=Clip.Status.READY)
+    first = client.get(f"/w/{world.slug}/clips/").content.decode()
+    assert "Page 1 of 2" in first and "Take 25" in first and "Take 1<" not in first
+    second = client.get(f"/w/{world.slug}/clips/?page=2").content.decode()
+    assert "Take 1<" in second and "Take 0<" in second
