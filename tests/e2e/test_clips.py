@@ -86,6 +86,27 @@ def test_a_recorded_session_becomes_a_clip_that_renders(
     page.click("button[data-preset]:has-text('aerial')")
     expect(page.locator(".clip-event")).to_have_count(3)
     expect(page.locator(".clip-mark-camera")).to_have_count(1)
+
+    # Dragging an event along its lane retimes it, to the tenth of a second.
+    mark, lane = (
+        page.locator(".clip-mark-camera").bounding_box(),
+        page.locator(".clip-track-camera").bounding_box(),
+    )
+    page.mouse.move(mark["x"] + mark["width"] / 2, mark["y"] + mark["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(lane["x"] + lane["width"] * 0.25, mark["y"] + 4, steps=8)
+    page.mouse.move(lane["x"] + lane["width"] * 0.5, mark["y"] + 4, steps=8)
+    page.mouse.up()
+    camera = next(
+        e
+        for e in json.loads(page.locator("[data-json]").text_content() or "{}")["events"]
+        if e["type"] == "camera"
+    )
+    assert abs(camera["t"] - recorded / 2) <= 0.15
+    assert abs(camera["t"] * 10 - round(camera["t"] * 10)) < 1e-9
+    expect(page.locator(".clip-event-camera .clip-num")).to_have_value(str(camera["t"]))
+
+    # Clicking an event brings its row up, ready to edit.
     page.click(".clip-mark-camera")
     expect(page.locator(".clip-event-camera .clip-num")).to_be_focused()
     page.click("[data-save]")

@@ -102,7 +102,7 @@ function focusRow(index) {
 
 function render() {
   list.replaceChildren(...script.events.map(row));
-  drawStrip(stripRoot, script, { onPick: focusRow });
+  drawStrip(stripRoot, script, { onPick: focusRow, onMove: (index, t) => update(index, { t }) });
   empty.hidden = script.events.length > 0;
   jsonBox.textContent = JSON.stringify(script, null, 2);
 }

@@ -26,12 +26,46 @@ export function describeEvent(event) {
   return `${formatTime(event.t)}: ${event.text}`;
 }
 
+// Dragging an event along its lane gives it a new time, to the tenth of a second; a press
+// that does not move is a pick.
+function dragToRetime(mark, track, event, total, at, moved, picked) {
+  mark.classList.add("clip-mark-draggable");
+  mark.addEventListener("pointerdown", (down) => {
+    if (down.button !== 0) return;
+    down.preventDefault();
+    mark.setPointerCapture(down.pointerId);
+    const box = track.getBoundingClientRect();
+    const grab = down.clientX - (box.left + (event.t / total) * box.width);
+    let t = event.t;
+    let dragging = false;
+    const move = (e) => {
+      dragging ||= Math.abs(e.clientX - down.clientX) > 3;
+      if (!dragging) return;
+      const x = (e.clientX - grab - box.left) / box.width;
+      t = Math.round(Math.min(Math.max(x * total, 0), total - 0.1) * 10) / 10;
+      mark.style.left = at(t);
+      mark.title = formatTime(t);
+    };
+    const up = () => {
+      mark.removeEventListener("pointermove", move);
+      mark.removeEventListener("pointerup", up);
+      mark.removeEventListener("pointercancel", up);
+      if (dragging) moved(t);
+      else picked();
+    };
+    mark.addEventListener("pointermove", move);
+    mark.addEventListener("pointerup", up);
+    mark.addEventListener("pointercancel", up);
+  });
+}
+
 /**
- * Draw `script` into `root`. `onPick(index, event)` runs when an event is clicked and
- * `onSeek(t)` when the track is clicked elsewhere. The returned `setTime(t)` moves the
- * playhead (null hides it).
+ * Draw `script` into `root`. `onPick(index, event)` runs when an event is clicked,
+ * `onSeek(t)` when the track is clicked elsewhere, and `onMove(index, t)` when an event is
+ * dragged to a new time (events are draggable only with it). The returned `setTime(t)`
+ * moves the playhead (null hides it).
  */
-export function drawStrip(root, script, { onPick, onSeek } = {}) {
+export function drawStrip(root, script, { onPick, onSeek, onMove } = {}) {
   const total = Math.max(script.duration_s || 0, 0.1);
   const at = (t) => `${Math.min(100, Math.max(0, (t / total) * 100))}%`;
   const names = el("div", "clip-strip-names");
@@ -51,8 +85,10 @@ export function drawStrip(root, script, { onPick, onSeek } = {}) {
       if (type === "input") mark.style.width = at(Math.min(event.duration || 0, total - event.t));
       mark.addEventListener("click", (e) => {
         e.stopPropagation();
+        if (onMove && e.detail > 0) return; // a pointer's click was handled on release
         onPick?.(index, event);
       });
+      if (onMove) dragToRetime(mark, track, event, total, at, (t) => onMove(index, t), () => onPick?.(index, event));
       track.append(mark);
     });
     tracks.append(track);
