@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -153,6 +155,11 @@ def explore(request: HttpRequest) -> HttpResponse:
         "query": query,
         "tag": tag,
         "tags": gallery.popular_tags(),
+        # What the newer/older links keep besides the page number.
+        "page_query": urlencode(
+            {k: v for k, v in (("sort", sort), ("q", query), ("tag", tag)) if v}
+        )
+        + "&",
     }
     return render(request, "worlds/explore.html", context)
 

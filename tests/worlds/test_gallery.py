@@ -78,3 +78,14 @@ def test_the_explore_page_renders_sorts_search_and_tags(client):
     world_set_tags(world=world, tags="cyberpunk")
     page = client.get("/explore/", {"sort": "trending", "q": "neon"}).content.decode()
     assert "Neon" in page and "Trending" in page and "#cyberpunk" in page
+
+
+def test_the_explore_pages_links_keep_the_search(client):
+    owner = UserFactory()
+    World.objects.bulk_create(
+        [World(owner=owner, title=f"Rain {n}", prompt="p", visibility="public") for n in range(30)]
+    )
+    page = client.get("/explore/", {"sort": "newest", "q": "rain"}).content.decode()
+    assert 'href="?sort=newest&amp;q=rain&amp;page=2">Older →' in page
+    older = client.get("/explore/", {"sort": "newest", "q": "rain", "page": 2}).content.decode()
+    assert "Page 2 of 2" in older and 'href="?sort=newest&amp;q=rain&amp;page=1">← Newer' in older
