@@ -18,7 +18,7 @@ from worlds.clips.views import clip_oembed_data
 from worlds.engine import warm_in_background
 from worlds.forms import PublishForm, WorldForm
 from worlds.live.services import world_latest_autosave
-from worlds.models import Snapshot
+from worlds.models import Snapshot, SnapshotKind
 
 CLIPS_SHOWN = 6  # on a world's page; the rest are a link away
 
@@ -211,4 +211,8 @@ def snapshot_link(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No snapshot found at this link.")
     world = selectors.world_get_visible(slug=snapshot.world.slug, viewer=request.user)
     selectors.snapshot_get_visible(world=world, slug=slug, viewer=request.user)
+    if snapshot.kind == SnapshotKind.CLIP_START:  # not listed on the world page: its clip
+        clips = clip_list_for_world(world=world, viewer=request.user, limit=None)
+        if clip := clips.filter(start_snapshot=snapshot).first():
+            return redirect(clip)
     return redirect(f"{world.get_absolute_url()}#snapshot-{snapshot.slug}")

@@ -76,7 +76,16 @@ def test_the_world_page_leaves_out_the_moments_recorded_clips_start_from(creator
     assert f'id="snapshot-{saved.slug}"' in page
     assert f'id="snapshot-{clip_start.slug}"' not in page
     assert f'value="{clip_start.slug}"' not in page  # nor among the versions to publish
-    assert creator_client.get(f"/s/{clip_start.slug}/").status_code == 302
+    assert creator_client.get(f"/s/{clip_start.slug}/")["Location"].startswith(f"/w/{world.slug}/")
+
+
+def test_a_link_to_where_a_clip_starts_opens_the_clip(creator, creator_client):
+    from worlds.clips.models import Clip
+
+    world = WorldFactory(owner=creator)
+    clip_start = SnapshotFactory(world=world, label="Clip start", kind=SnapshotKind.CLIP_START)
+    clip = Clip.objects.create(world=world, owner=creator, start_snapshot=clip_start)
+    assert creator_client.get(f"/s/{clip_start.slug}/")["Location"] == clip.get_absolute_url()
 
 
 def test_the_world_page_lists_a_clip_start_that_was_published(creator, creator_client):
